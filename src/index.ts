@@ -1,1 +1,9 @@
-export {};
+// models
+export * from './models/inference-geo';
+export * from './models/model-source';
+// tags
+export * from './tags/cost-allocation-tagged';
+// profiles
+export * from './profiles/profile-base';
+export * from './profiles/profile-provider';
+export * from './profiles/application-inference-profile';

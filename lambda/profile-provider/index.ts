@@ -1,1 +1,12 @@
-export {};
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { CfnEvent, OnEventResponse } from '../shared/cfn-event';
+import { jsonLogger } from '../shared/log';
+import { onEvent } from './on-event';
+
+// maxAttempts 1: shared/retry.ts is the one retry layer (bounded, jittered)
+const bedrock = new BedrockClient({ maxAttempts: 1 });
+
+/** onEvent entry point of the profile provider (custom_resources.Provider framework). */
+export async function handler(event: CfnEvent): Promise<OnEventResponse> {
+  return onEvent(event, { bedrock, retry: {}, log: jsonLogger, region: process.env.AWS_REGION ?? 'unknown' });
+}

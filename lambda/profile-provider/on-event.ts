@@ -1,0 +1,142 @@
+import { createHash } from 'crypto';
+import { CfnCreateEvent, CfnDeleteEvent, CfnEvent, CfnUpdateEvent, OnEventResponse } from '../shared/cfn-event';
+import { errorName } from '../shared/log';
+import { explain } from './errors';
+import { parsePhysicalId, physicalIdOf, ProfileRef } from './physical-id';
+import { createProfile, deleteProfile, findProfileByName, getProfile, OpsContext, ProfileDetails, reconcileTags } from './profile-ops';
+import { parseOldProperties, parseProperties, ProfileSpec } from './properties';
+
+export interface HandlerContext extends OpsContext {
+  /** the Region the client acts in, for messages */
+  readonly region: string;
+}
+
+/**
+ * The idempotency token of a create: the first 64 hex characters of
+ * sha256(StackId | LogicalResourceId | RequestId). Retries of one event, and the same event
+ * delivered twice, carry the same token, so Bedrock creates one profile.
+ */
+export function clientRequestTokenFor(event: CfnEventLike): string {
+  return createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}|${event.RequestId}`).digest('hex').slice(0, 64);
+}
+
+type CfnEventLike = Pick<CfnEvent, 'StackId' | 'LogicalResourceId' | 'RequestId'>;
+
+/** Handles one lifecycle event of a profile resource. */
+export async function onEvent(event: CfnEvent, ctx: HandlerContext): Promise<OnEventResponse> {
+  ctx.log('INFO', 'event', { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId });
+  switch (event.RequestType) {
+    case 'Create':
+      return onCreate(event, ctx);
+    case 'Update':
+      return onUpdate(event, ctx);
+    case 'Delete':
+      return onDelete(event, ctx);
+    default:
+      throw new Error(`Unknown RequestType '${(event as { RequestType?: string }).RequestType}'`);
+  }
+}
+
+function response(ref: ProfileRef, profile: ProfileDetails): OnEventResponse {
+  return {
+    PhysicalResourceId: physicalIdOf(ref),
+    Data: {
+      ProfileArn: profile.arn,
+      ProfileId: profile.id,
+      ProfileName: profile.name,
+      Status: profile.status,
+      ModelArns: profile.modelArns.join(','),
+      Adopted: String(ref.adopted),
+    },
+  };
+}
+
+async function onCreate(event: CfnCreateEvent, ctx: HandlerContext): Promise<OnEventResponse> {
+  const spec = parseProperties(event.ResourceProperties);
+  return provision(spec, event, ctx);
+}
+
+/** Adopts (when asked and present) or creates the profile named by `spec`. */
+async function provision(spec: ProfileSpec, event: CfnEventLike, ctx: HandlerContext): Promise<OnEventResponse> {
+  if (spec.adoptExisting) {
+    const existing = await findProfileByName(ctx, spec.name);
+    if (existing) return adopt(spec, existing, ctx);
+  }
+  let arn: string;
+  try {
+    arn = await createProfile(ctx, spec, clientRequestTokenFor(event));
+  } catch (error) {
+    if (errorName(error) === 'ConflictException' && spec.adoptExisting) {
+      // created by someone else between our lookup and our create
+      const existing = await findProfileByName(ctx, spec.name);
+      if (existing) return adopt(spec, existing, ctx);
+    }
+    throw explain(error, spec, ctx.region);
+  }
+  ctx.log('INFO', 'created', { arn, name: spec.name });
+  try {
+    return response({ arn, adopted: false }, await getProfile(ctx, arn));
+  } catch (error) {
+    // Never leave a half-created profile behind: CloudFormation would not know it exists.
+    ctx.log('ERROR', 'reading the new profile failed; deleting it', { arn, error: errorName(error) });
+    await deleteProfile(ctx, arn);
+    throw error;
+  }
+}
+
+async function adopt(spec: ProfileSpec, arn: string, ctx: HandlerContext): Promise<OnEventResponse> {
+  const profile = await getProfile(ctx, arn);
+  await reconcileTags(ctx, arn, spec.tags, []);
+  ctx.log('INFO', 'adopted', { arn, name: spec.name });
+  return response({ arn, adopted: true }, profile);
+}
+
+async function onUpdate(event: CfnUpdateEvent, ctx: HandlerContext): Promise<OnEventResponse> {
+  const spec = parseProperties(event.ResourceProperties);
+  const old = parseOldProperties(event.OldResourceProperties);
+  const ref = parsePhysicalId(event.PhysicalResourceId);
+  if (!ref) {
+    // the physical ID names no profile (an earlier create failed): create it now
+    return provision(spec, event, ctx);
+  }
+  if (old && old.name !== spec.name) {
+    // a new name is a new profile; CloudFormation deletes the old one once the update succeeds
+    ctx.log('INFO', 'replacing', { oldName: old.name, newName: spec.name });
+    return provision(spec, event, ctx);
+  }
+  const current = await getProfile(ctx, ref.arn).catch((error) => {
+    if (errorName(error) === 'ResourceNotFoundException') {
+      throw new Error(`Profile ${ref.arn} ('${spec.name}') no longer exists: it was deleted outside CloudFormation. `
+        + 'Give the profile a new profileName (or remove and re-add it) to create it again.');
+    }
+    throw error;
+  });
+  const changed: string[] = [];
+  if (old && old.copyFrom !== spec.copyFrom) changed.push(`model source (${old.copyFrom} → ${spec.copyFrom})`);
+  if (old && (old.description ?? '') !== (spec.description ?? '')) changed.push('description');
+  if (changed.length > 0) {
+    throw new Error(`Cannot change the ${changed.join(' and ')} of application inference profile '${spec.name}' in place: `
+      + 'Bedrock has no update API and names are unique per Region. Give it a new profileName '
+      + '(or leave profileName unset: generated names change with the model source and description) to create a new profile.');
+  }
+  const managed = Object.keys(old?.tags ?? {});
+  const result = await reconcileTags(ctx, ref.arn, spec.tags, managed);
+  ctx.log('INFO', 'tags reconciled', { arn: ref.arn, ...result });
+  return response(ref, current);
+}
+
+async function onDelete(event: CfnDeleteEvent, ctx: HandlerContext): Promise<OnEventResponse> {
+  const ref = parsePhysicalId(event.PhysicalResourceId);
+  if (!ref) {
+    ctx.log('INFO', 'nothing to delete', { physicalResourceId: event.PhysicalResourceId });
+    return { PhysicalResourceId: event.PhysicalResourceId };
+  }
+  const spec = parseOldProperties(event.ResourceProperties);
+  if (ref.adopted && !spec?.deleteAdoptedOnRemoval) {
+    ctx.log('INFO', 'adopted profile retained', { arn: ref.arn });
+    return { PhysicalResourceId: event.PhysicalResourceId };
+  }
+  const outcome = await deleteProfile(ctx, ref.arn);
+  ctx.log('INFO', outcome === 'deleted' ? 'deleted' : 'already absent', { arn: ref.arn });
+  return { PhysicalResourceId: event.PhysicalResourceId };
+}

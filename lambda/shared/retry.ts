@@ -1,0 +1,82 @@
+/**
+ * Bounded retries with full-jitter exponential backoff for throttling, 5xx and dropped
+ * connections. SDK clients are built with `maxAttempts: 1` so that this is the only retry layer.
+ */
+
+/** Waits `ms` milliseconds; injected so that tests run without real delays. */
+export type Sleep = (ms: number) => Promise<void>;
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RetryOptions {
+  /** attempts in all, the first included (default 8) */
+  readonly maxAttempts?: number;
+  /** the first backoff ceiling in ms (default 200) */
+  readonly baseDelayMs?: number;
+  /** the largest backoff ceiling in ms (default 20,000) */
+  readonly maxDelayMs?: number;
+  readonly sleep?: Sleep;
+  /** a number in [0, 1); injected for deterministic tests */
+  readonly random?: () => number;
+  /** called before each retry, e.g. to log */
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'ProvisionedThroughputExceededException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerException',
+  'InternalServerError',
+  'InternalFailure',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+/** True for throttling, server-side and connection errors, which are worth another attempt. */
+export function isRetryable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as ErrorLike;
+  if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
+  if (e.code && RETRYABLE_CODES.has(e.code)) return true;
+  if (e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && (status === 429 || status >= 500)) return true;
+  return e.cause !== undefined && e.cause !== error && isRetryable(e.cause);
+}
+
+/** Runs `fn`, retrying retryable errors with full-jitter exponential backoff; other errors are thrown at once. */
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const base = options.baseDelayMs ?? 200;
+  const cap = options.maxDelayMs ?? 20_000;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= maxAttempts || !isRetryable(error)) throw error;
+      const delay = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      options.onRetry?.(error, attempt, delay);
+      await sleep(delay);
+    }
+  }
+}

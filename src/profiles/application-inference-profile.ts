@@ -1,0 +1,176 @@
+import { CustomResource, Lazy, RemovalPolicy, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { profileIdFromArn } from './profile-arn';
+import { ApplicationInferenceProfileBase, IApplicationInferenceProfile } from './profile-base';
+import { generateProfileName, PROFILE_NAME_RULES } from './profile-name';
+import { ProfileProvider } from './profile-provider';
+import { PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION } from './profile-resource';
+import { ModelSource } from '../models/model-source';
+import { tagMapProblems } from '../tags/tag-rules';
+import { propError, requireString } from '../util/validation';
+
+/** Properties of an {@link ApplicationInferenceProfile}. */
+export interface ApplicationInferenceProfileProps {
+  /** What the profile copies: a foundation model or a system-defined cross-Region profile. */
+  readonly modelSource: ModelSource;
+
+  /**
+   * The profile's name, unique per account and Region: 1–64 characters matching
+   * `([0-9a-zA-Z][ _-]?)+`. A change of name creates a new profile and deletes the old one.
+   * @default - generated from the construct's address and a hash of the model source and
+   * description, so a change of either yields a new profile instead of a failed update
+   */
+  readonly profileName?: string;
+
+  /**
+   * A description: 1–200 characters matching `([0-9a-zA-Z:.][ _-]?)+`.
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Cost allocation tags of the profile (e.g. `{ dept: 'claims' }`). Tags applied with
+   * `Tags.of(scope)` to an enclosing scope are added too; these win on a conflict.
+   * @default - only the tags applied to enclosing scopes
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the profile when it leaves the stack. Profiles the resource created are
+   * deleted by default; adopted profiles are kept unless this is set to DESTROY explicitly.
+   * @default RemovalPolicy.DESTROY (created profiles); adopted profiles are retained
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Take over an existing profile with the same name (its tags are reconciled) instead of
+   * failing with a conflict. Requires `profileName`.
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
+}
+
+/** Attributes of an application inference profile made elsewhere. */
+export interface ApplicationInferenceProfileAttributes {
+  /** The profile's ARN. */
+  readonly profileArn: string;
+
+  /**
+   * Its cost allocation tags, as deployed (used by tag policies, budgets and the catalog).
+   * @default - no tags known
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What it copies; grants then name the underlying model instead of every foundation model.
+   * @default - unknown: grants allow any foundation model, only through this profile
+   */
+  readonly modelSource?: ModelSource;
+}
+
+/**
+ * An Amazon Bedrock application inference profile that carries cost allocation tags, created by
+ * a custom resource (one provider function per stack).
+ *
+ * @example
+ * const claims = new ApplicationInferenceProfile(this, 'Claims', {
+ *   modelSource: ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0'),
+ *   tags: { dept: 'claims' },
+ * });
+ */
+export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase implements ITaggable {
+  /** Imports a profile by ARN. */
+  public static fromProfileArn(scope: Construct, id: string, profileArn: string): IApplicationInferenceProfile {
+    return ApplicationInferenceProfile.fromProfileAttributes(scope, id, { profileArn });
+  }
+
+  /** Imports a profile made elsewhere (the L1, another stack, the console) with what is known of it. */
+  public static fromProfileAttributes(scope: Construct, id: string, attrs: ApplicationInferenceProfileAttributes): IApplicationInferenceProfile {
+    class Import extends ApplicationInferenceProfileBase {
+      public readonly profileArn = attrs.profileArn;
+      public readonly profileId = profileIdFromArn(attrs.profileArn);
+      public readonly modelSource = attrs.modelSource;
+      public readonly costAllocationTags = { ...(attrs.tags ?? {}) };
+    }
+    const imported = new Import(scope, id, { environmentFromArn: attrs.profileArn });
+    if (!Token.isUnresolved(attrs.profileArn) && !/^arn:[a-z-]+:bedrock:[a-z0-9-]+:[0-9]{12}:application-inference-profile\/[a-zA-Z0-9]+$/.test(attrs.profileArn)) {
+      throw propError(imported, 'profileArn', `'${attrs.profileArn}' must be an application inference profile ARN (arn:<partition>:bedrock:<region>:<account>:application-inference-profile/<id>)`);
+    }
+    const problems = tagMapProblems(attrs.tags ?? {});
+    if (problems.length > 0) throw propError(imported, 'tags', problems.join('; '));
+    return imported;
+  }
+
+  public readonly profileArn: string;
+  public readonly profileId: string;
+  /** The profile's name. */
+  public readonly profileName: string;
+  public readonly modelSource: ModelSource;
+  /** The tags of the profile; `Tags.of(scope)` adds to them. */
+  public readonly tags: TagManager;
+  /** The foundation model ARNs the profile reaches, comma-separated (as Bedrock reports them). */
+  public readonly modelArns: string;
+  /** The profile's status (ACTIVE). */
+  public readonly status: string;
+
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: ApplicationInferenceProfileProps) {
+    super(scope, id);
+    this.validate(props);
+    this.modelSource = props.modelSource;
+    const source = props.modelSource.bind(this);
+    this.profileName = props.profileName ?? generateProfileName(this, props.modelSource.identity, props.description);
+    this.tags = new TagManager(TagType.MAP, PROFILE_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      // priority above the default (100) of Tags.of(), so the construct's own tags win
+      this.tags.setTag(key, value, 200);
+    }
+    this.node.addValidation({ validate: () => tagMapProblems(this.costAllocationTags).map((p) => `tags: ${p}`) });
+
+    const provider = ProfileProvider.of(this);
+    provider._allowCopyFrom(source.copyFromArn);
+    const adopted = props.adoptExisting ?? false;
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: PROFILE_RESOURCE_TYPE,
+      properties: {
+        SchemaVersion: PROFILE_SCHEMA_VERSION,
+        ProfileName: this.profileName,
+        Description: props.description,
+        CopyFrom: source.copyFromArn,
+        Tags: Lazy.any({ produce: () => Object.entries(this.costAllocationTags).map(([Key, Value]) => ({ Key, Value })) }, { omitEmptyArray: false }),
+        AdoptExisting: adopted,
+        DeleteAdoptedOnRemoval: adopted && props.removalPolicy === RemovalPolicy.DESTROY,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.profileArn = this.resource.getAttString('ProfileArn');
+    this.profileId = this.resource.getAttString('ProfileId');
+    this.modelArns = this.resource.getAttString('ModelArns');
+    this.status = this.resource.getAttString('Status');
+  }
+
+  /** The tags as they will be deployed: those set on the profile and those applied to enclosing scopes. */
+  public get costAllocationTags(): { [key: string]: string } {
+    return this.tags.tagValues();
+  }
+
+  private validate(props: ApplicationInferenceProfileProps): void {
+    const r = PROFILE_NAME_RULES;
+    if (props.profileName !== undefined) {
+      requireString(this, 'profileName', props.profileName, r.nameMinLength, r.nameMaxLength, r.namePattern);
+    }
+    if (props.description !== undefined) {
+      requireString(this, 'description', props.description, r.descriptionMinLength, r.descriptionMaxLength, r.descriptionPattern);
+    }
+    const problems = tagMapProblems(props.tags ?? {});
+    if (problems.length > 0) throw propError(this, 'tags', problems.join('; '));
+    if (props.adoptExisting && props.profileName === undefined) {
+      throw propError(this, 'adoptExisting', 'requires profileName: only a profile with a known name can be adopted');
+    }
+    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+      throw propError(this, 'removalPolicy', 'SNAPSHOT is not supported by application inference profiles: use DESTROY or RETAIN');
+    }
+  }
+}
