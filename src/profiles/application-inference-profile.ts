@@ -105,7 +105,7 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
   public readonly profileId: string;
   /** The profile's name. */
   public readonly profileName: string;
-  public readonly modelSource: ModelSource;
+  public readonly modelSource?: ModelSource;
   /** The tags of the profile; `Tags.of(scope)` adds to them. */
   public readonly tags: TagManager;
   /** The foundation model ARNs the profile reaches, comma-separated (as Bedrock reports them). */
