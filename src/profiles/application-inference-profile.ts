@@ -92,12 +92,13 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
       public readonly modelSource = attrs.modelSource;
       public readonly costAllocationTags = { ...(attrs.tags ?? {}) };
     }
-    const imported = new Import(scope, id, { environmentFromArn: attrs.profileArn });
+    const path = `${scope.node.path}/${id}`;
     if (!Token.isUnresolved(attrs.profileArn) && !/^arn:[a-z-]+:bedrock:[a-z0-9-]+:[0-9]{12}:application-inference-profile\/[a-zA-Z0-9]+$/.test(attrs.profileArn)) {
-      throw propError(imported, 'profileArn', `'${attrs.profileArn}' must be an application inference profile ARN (arn:<partition>:bedrock:<region>:<account>:application-inference-profile/<id>)`);
+      throw new Error(`${path}: profileArn '${attrs.profileArn}' must be an application inference profile ARN (arn:<partition>:bedrock:<region>:<account>:application-inference-profile/<id>)`);
     }
     const problems = tagMapProblems(attrs.tags ?? {});
-    if (problems.length > 0) throw propError(imported, 'tags', problems.join('; '));
+    if (problems.length > 0) throw new Error(`${path}: tags ${problems.join('; ')}`);
+    const imported = new Import(scope, id, { environmentFromArn: attrs.profileArn });
     return imported;
   }
 
