@@ -7,3 +7,7 @@ export * from './tags/cost-allocation-tagged';
 export * from './profiles/profile-base';
 export * from './profiles/profile-provider';
 export * from './profiles/application-inference-profile';
+export * from './tags/cost-allocation-tag-schema';
+export * from './tags/cost-center';
+// alerts
+export * from './alerts/cost-alert-topic';

@@ -6,6 +6,7 @@ import { generateProfileName, PROFILE_NAME_RULES } from './profile-name';
 import { ProfileProvider } from './profile-provider';
 import { PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION } from './profile-resource';
 import { ModelSource } from '../models/model-source';
+import { CostCenter } from '../tags/cost-center';
 import { tagMapProblems } from '../tags/tag-rules';
 import { propError, requireString } from '../util/validation';
 
@@ -27,6 +28,13 @@ export interface ApplicationInferenceProfileProps {
    * @default - no description
    */
   readonly description?: string;
+
+  /**
+   * The cost center the profile belongs to: its tags are applied to the profile (before
+   * `tags`, which win on a conflict).
+   * @default - none
+   */
+  readonly costCenter?: CostCenter;
 
   /**
    * Cost allocation tags of the profile (e.g. `{ dept: 'claims' }`). Tags applied with
@@ -107,6 +115,11 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
   /** The profile's name. */
   public readonly profileName: string;
   public readonly modelSource?: ModelSource;
+  /**
+   * The cost center the profile was created for.
+   * @default - none
+   */
+  public readonly costCenter?: CostCenter;
   /** The tags of the profile; `Tags.of(scope)` adds to them. */
   public readonly tags: TagManager;
   /** The foundation model ARNs the profile reaches, comma-separated (as Bedrock reports them). */
@@ -123,7 +136,8 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     const source = props.modelSource.bind(this);
     this.profileName = props.profileName ?? generateProfileName(this, props.modelSource.identity, props.description);
     this.tags = new TagManager(TagType.MAP, PROFILE_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    for (const [key, value] of Object.entries(props.tags ?? {})) {
+    this.costCenter = props.costCenter;
+    for (const [key, value] of Object.entries({ ...props.costCenter?.tags, ...props.tags })) {
       // priority above the default (100) of Tags.of(), so the construct's own tags win
       this.tags.setTag(key, value, 200);
     }
