@@ -65,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'examples', 'bench', '.projenrc.ts', 'projenrc'],
   },
-  gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/'],
+  gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json'] },
   githubOptions: { mergify: false },

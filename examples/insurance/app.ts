@@ -50,6 +50,14 @@ export class InsuranceBedrockStack extends Stack {
 
     // the claims service: may invoke the model through the claims profile only
     const logKey = new kms.Key(this, 'ClaimsLogKey', { enableKeyRotation: true, description: 'Encrypts the claims service logs' });
+    // AWS Control Tower CT.KMS.PR.3: only AWS services may create grants on the key
+    logKey.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
     logKey.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],

@@ -1,5 +1,5 @@
-import { errorMessage, errorName } from '../shared/log';
 import { ProfileSpec } from './properties';
+import { errorMessage, errorName } from '../shared/log';
 
 /**
  * Turns a Bedrock error into one that says what to do. The original error's name is kept in the

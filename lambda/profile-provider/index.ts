@@ -1,7 +1,7 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { onEvent } from './on-event';
 import { CfnEvent, OnEventResponse } from '../shared/cfn-event';
 import { jsonLogger } from '../shared/log';
-import { onEvent } from './on-event';
 
 // maxAttempts 1: shared/retry.ts is the one retry layer (bounded, jittered)
 const bedrock = new BedrockClient({ maxAttempts: 1 });

@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { CfnCreateEvent, CfnDeleteEvent, CfnEvent, CfnUpdateEvent, OnEventResponse } from '../shared/cfn-event';
-import { errorName } from '../shared/log';
 import { explain } from './errors';
 import { parsePhysicalId, physicalIdOf, ProfileRef } from './physical-id';
 import { createProfile, deleteProfile, findProfileByName, getProfile, OpsContext, ProfileDetails, reconcileTags } from './profile-ops';
 import { parseOldProperties, parseProperties, ProfileSpec } from './properties';
+import { CfnCreateEvent, CfnDeleteEvent, CfnEvent, CfnUpdateEvent, OnEventResponse } from '../shared/cfn-event';
+import { errorName } from '../shared/log';
 
 export interface HandlerContext extends OpsContext {
   /** the Region the client acts in, for messages */

@@ -9,9 +9,9 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-bedrock';
+import { ProfileSpec } from './properties';
 import { errorName, Logger } from '../shared/log';
 import { RetryOptions, withRetry } from '../shared/retry';
-import { ProfileSpec } from './properties';
 
 /** What the operations need: a client, retry settings (sleep/random injectable) and a logger. */
 export interface OpsContext {
@@ -92,7 +92,12 @@ export async function listTags(ctx: OpsContext, arn: string): Promise<Record<str
  * are left alone. Adding before removing means a failure midway loses no tag, and the rollback
  * update (old properties) restores the previous set.
  */
-export async function reconcileTags(ctx: OpsContext, arn: string, desired: Record<string, string>, previouslyManaged: string[]): Promise<{ added: number; removed: number }> {
+export async function reconcileTags(
+  ctx: OpsContext,
+  arn: string,
+  desired: Record<string, string>,
+  previouslyManaged: string[],
+): Promise<{ added: number; removed: number }> {
   const current = await listTags(ctx, arn);
   const toSet = Object.entries(desired).filter(([k, v]) => current[k] !== v).map(([key, value]) => ({ key, value }));
   const toRemove = previouslyManaged.filter((k) => !(k in desired) && k in current);

@@ -46,7 +46,7 @@ export function parseProperties(props: Record<string, unknown>): ProfileSpec {
   }
   const description = props.Description;
   if (description !== undefined && (typeof description !== 'string' || description.length < 1 || description.length > 200 || !DESCRIPTION.test(description))) {
-    problems.push(`Description must be 1–200 characters matching ([0-9a-zA-Z:.][ _-]?)+`);
+    problems.push('Description must be 1–200 characters matching ([0-9a-zA-Z:.][ _-]?)+');
   }
   const copyFrom = props.CopyFrom;
   if (typeof copyFrom !== 'string' || copyFrom.length > 2048 || !COPY_FROM.test(copyFrom)) {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
+import { createKey } from '../util/keys';
 import { propError } from '../util/validation';
 
 /** Properties of a {@link CostAlertTopic}. */
@@ -62,10 +63,7 @@ export class CostAlertTopic extends Construct {
     if (props.masterKey) {
       this.masterKey = props.masterKey;
     } else {
-      const key = new kms.Key(this, 'Key', {
-        description: 'Encrypts the Bedrock cost alert topic',
-        enableKeyRotation: true,
-      });
+      const key = createKey(this, 'Key', 'Encrypts the Bedrock cost alert topic');
       key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCostAlertPublishers',
         principals: PUBLISHERS.map((p) => new iam.ServicePrincipal(p)),

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { allowCloudWatchLogs, createKey } from '../util/keys';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
 /** Per-stack settings of the provider that creates application inference profiles. */
@@ -90,7 +91,13 @@ export class ProfileProvider extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const retention = options.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.logEncryptionKey = options.logEncryptionKey ?? this.createLogKey();
+    if (options.logEncryptionKey) {
+      this.logEncryptionKey = options.logEncryptionKey;
+    } else {
+      const key = createKey(this, 'LogKey', 'Encrypts the logs of the cdk-bedrock-cost-governance profile provider');
+      allowCloudWatchLogs(key);
+      this.logEncryptionKey = key;
+    }
 
     const onEventLogs = new logs.LogGroup(this, 'OnEventLogs', { retention, encryptionKey: this.logEncryptionKey });
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention, encryptionKey: this.logEncryptionKey });
@@ -166,7 +173,8 @@ export class ProfileProvider extends Construct {
       securityGroups: options.vpc ? options.securityGroups : undefined,
     });
     acknowledgeNagFinding(frameworkRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-      'The custom_resources.Provider framework grants lambda:InvokeFunction on the onEvent function and its versions (<arn>:*); the function is this provider\'s own.');
+      'The custom_resources.Provider framework grants lambda:InvokeFunction on the onEvent function and its versions (<arn>:*); the function is this provider\'s own.',
+      `Resource::${fn.functionArn}:*`);
     const frameworkFn = provider.node.tryFindChild('framework-onEvent');
     if (frameworkFn) {
       acknowledgeNagFinding(frameworkFn, 'AwsSolutions-L1',
@@ -183,25 +191,6 @@ export class ProfileProvider extends Construct {
     this.copySources.add(sourceArn);
   }
 
-  private createLogKey(): kms.IKey {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'LogKey', {
-      description: 'Encrypts the logs of the cdk-bedrock-cost-governance profile provider',
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
-    }));
-    return key;
-  }
 }
 
 function allowLogging(role: iam.Role, logGroup: logs.LogGroup): void {

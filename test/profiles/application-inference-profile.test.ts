@@ -1,9 +1,9 @@
-import { App, Aws, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Aws, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApplicationInferenceProfile, InferenceGeo, ModelSource, ProfileProvider } from '../../src';
-import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../../src/util/nag-acknowledgement';
+
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const TYPE = 'Custom::BedrockApplicationInferenceProfile';
@@ -200,7 +200,7 @@ describe('grants', () => {
       },
     });
     // the wildcard Region is acknowledged for cdk-nag, with a reason, on the grantee's policy
-    const acks = role.node.findChild('DefaultPolicy').node.metadata.filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA_KEY);
+    const acks = role.node.findChild('DefaultPolicy').node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     expect(acks.length).toBeGreaterThan(0);
     expect(JSON.stringify(acks)).toContain('bedrock:InferenceProfileArn');
   });

@@ -133,12 +133,15 @@ function judgedErrors(errors: readonly ErrorObject[], skip: readonly string[]): 
   // oneOf/anyOf/if noise when a branch contains an intrinsic (same test as cfn-validate.mjs)
   const combinatorAbove = (e: ErrorObject) => ['oneOf', 'anyOf', 'if'].includes(e.keyword)
     && skip.some((s) => s.startsWith(e.instancePath + '/') || e.instancePath === '');
-  const droppedCombinators = errors.filter(combinatorAbove).map((e) => e.schemaPath);
-  // ...and the errors of the branches of such a combinator (ajv reports them beside it)
-  const branchPrefixes = droppedCombinators.flatMap((p) => p.endsWith('/if')
-    ? [p + '/', p.slice(0, -3) + '/then/', p.slice(0, -3) + '/else/']
-    : [p + '/']);
-  return errors.filter((e) => !atOrInside(e) && !combinatorAbove(e) && !branchPrefixes.some((b) => e.schemaPath.startsWith(b)));
+  const droppedCombinators = errors.filter(combinatorAbove);
+  // ...and the errors of the branches of such a combinator (ajv reports them beside it): same
+  // place in the schema, at or below the same place in the value
+  const branches = droppedCombinators.flatMap((c) => (c.schemaPath.endsWith('/if')
+    ? [c.schemaPath + '/', c.schemaPath.slice(0, -3) + '/then/', c.schemaPath.slice(0, -3) + '/else/']
+    : [c.schemaPath + '/']).map((schemaPrefix) => ({ schemaPrefix, instancePath: c.instancePath })));
+  const inDroppedBranch = (e: ErrorObject) => branches.some((b) => e.schemaPath.startsWith(b.schemaPrefix)
+    && (e.instancePath === b.instancePath || e.instancePath.startsWith(b.instancePath + '/')));
+  return errors.filter((e) => !atOrInside(e) && !combinatorAbove(e) && !inDroppedBranch(e));
 }
 
 function describe(e: ErrorObject): string {

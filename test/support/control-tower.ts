@@ -4,8 +4,10 @@
  *
  * One cfn-guard process per call, over every template of the stack/app. To keep it fast, only
  * the rules whose `EvaluatedResourceTypes` (rule metadata) occur in the templates are passed to
- * cfn-guard: the others would all be SKIP (cfn-guard's time grows with the number of rules,
- * ~8 ms each; all 237 take ~1.9 s). `allRules: true` passes every rule.
+ * cfn-guard: the others would all be SKIP, and cfn-guard's time grows with the number of rules
+ * (measured on 2 cores: a VPC + Lambda + SNS stack takes ~50 ms with its 7 rules, ~0.5-0.8 s with
+ * all 237, ~1.9 s cold; no process at all when no rule applies). `allRules: true` passes every rule;
+ * a test checks both give the same findings.
  *
  * Rules may be named, in `exempt`, by control id (`CT.LAMBDA.PR.3`), rule file (`ct-lambda-pr-3`)
  * or guard rule name (`lambda_inside_vpc_check`), case-insensitively.
@@ -160,7 +162,7 @@ function runGuard(files: string[], allRules: boolean): ControlTowerFinding[] {
   // The plugin runs bin/<platform>/<arch>/cfn-guard from its package; if npm left it without
   // the exec bit, run an executable copy instead (`guard` is a private field of the plugin).
   const plugin = validator as unknown as { guard: string };
-  plugin.guard = executableGuard(plugin.guard);
+  plugin.guard = executableCfnGuard(plugin.guard);
 
   const report = validator.validate({ templatePaths: files });
   const byRule = new Map<string, { description: string; fix: string; resources: ControlTowerResource[] }>();
@@ -189,7 +191,11 @@ function runGuard(files: string[], allRules: boolean): ControlTowerFinding[] {
 
 let executable: { readonly from: string; readonly to: string } | undefined;
 
-function executableGuard(bundled: string): string {
+/**
+ * `bundled` if it is executable, else an executable copy of it in the temp folder (made once).
+ * @internal exported for its test
+ */
+export function executableCfnGuard(bundled: string): string {
   if (executable?.from === bundled) return executable.to;
   let to = bundled;
   try {
