@@ -1,3 +1,5 @@
+// shared settings
+export * from './util/provider-options';
 // models
 export * from './models/inference-geo';
 export * from './models/model-source';
