@@ -9,7 +9,9 @@ export * from './tags/cost-allocation-tagged';
 export * from './profiles/profile-base';
 export * from './profiles/profile-provider';
 export * from './profiles/application-inference-profile';
+export * from './profiles/cost-center-access';
 export * from './tags/cost-allocation-tag-schema';
 export * from './tags/cost-center';
+export * from './tags/tag-policy';
 // alerts
 export * from './alerts/cost-alert-topic';

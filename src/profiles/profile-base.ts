@@ -2,12 +2,25 @@ import { Duration, Resource, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { tagPrincipalWith } from './principal-tagging';
 import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
 /** The invoke actions; Converse and ConverseStream are authorized by these two. */
 const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+
+/** Options of `grantInvoke`. */
+export interface GrantInvokeOptions {
+  /**
+   * Also tag the grantee's role with the profile's cost allocation tags, so that Bedrock's
+   * IAM-principal cost attribution (`iamPrincipal/<key>` in billing) names the same cost center.
+   * The grantee's principal must be an `iam.Role` created in this app; a different value
+   * already on the role is a synth error.
+   * @default false
+   */
+  readonly tagPrincipal?: boolean;
+}
 
 /** An application inference profile, made by this library or elsewhere. */
 export interface IApplicationInferenceProfile extends ICostAllocationTagged {
@@ -34,7 +47,7 @@ export interface IApplicationInferenceProfile extends ICostAllocationTagged {
    * InvokeModelWithResponseStream, and so Converse/ConverseStream), and the underlying model
    * only through this profile.
    */
-  grantInvoke(grantee: iam.IGrantable): iam.Grant;
+  grantInvoke(grantee: iam.IGrantable, options?: GrantInvokeOptions): iam.Grant;
 
   /** Allows the grantee to read the profile (GetInferenceProfile, ListTagsForResource). */
   grantRead(grantee: iam.IGrantable): iam.Grant;
@@ -68,7 +81,8 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
   public abstract readonly modelSource?: ModelSource;
   public abstract readonly costAllocationTags: { [key: string]: string };
 
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+  public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
+    if (options.tagPrincipal) tagPrincipalWith(grantee, this);
     const onProfile = iam.Grant.addToPrincipal({
       grantee,
       actions: INVOKE_ACTIONS,
