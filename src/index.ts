@@ -13,5 +13,6 @@ export * from './profiles/cost-center-access';
 export * from './tags/cost-allocation-tag-schema';
 export * from './tags/cost-center';
 export * from './tags/tag-policy';
+export * from './tags/cost-allocation-tag-activation';
 // alerts
 export * from './alerts/cost-alert-topic';

@@ -1,0 +1,136 @@
+import {
+  CostExplorerClient,
+  ListCostAllocationTagsCommand,
+  StartCostAllocationTagBackfillCommand,
+  UpdateCostAllocationTagsStatusCommand,
+} from '@aws-sdk/client-cost-explorer';
+import { errorMessage, errorName, Logger } from '../shared/log';
+import { RetryOptions, withRetry } from '../shared/retry';
+
+export interface ActivationContext {
+  readonly ce: CostExplorerClient;
+  readonly retry: RetryOptions;
+  readonly log: Logger;
+}
+
+/** UpdateCostAllocationTagsStatus takes at most 20 entries; ListCostAllocationTags at most 100 keys. */
+export const UPDATE_BATCH = 20;
+const LIST_BATCH = 100;
+
+export interface KeyError {
+  readonly key: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ActivationResult {
+  /** keys that are active now */
+  readonly active: string[];
+  /** keys billing has not seen yet, or whose activation failed: retried later */
+  readonly pending: string[];
+  readonly errors: KeyError[];
+}
+
+/** The account may not manage cost allocation tags (a member account of an organization). */
+export class NotPayerAccountError extends Error {
+  constructor(cause: unknown) {
+    super('Cost allocation tags can be activated only in the management (payer) account of an AWS Organization, or in a standalone account. '
+      + `This account answered ${errorName(cause)}: ${errorMessage(cause)}. Deploy CostAllocationTagActivation in the management account.`);
+    this.name = 'NotPayerAccountError';
+  }
+}
+
+function call<T>(ctx: ActivationContext, operation: string, fn: () => Promise<T>): Promise<T> {
+  return withRetry(fn, {
+    ...ctx.retry,
+    onRetry: (error, attempt, delayMs) => ctx.log('WARN', 'retrying', { operation, attempt, delayMs, error: errorName(error) }),
+  }).catch((error) => {
+    if (errorName(error) === 'AccessDeniedException' || errorName(error) === 'AccessDenied') throw new NotPayerAccountError(error);
+    throw error;
+  });
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The status billing knows for each key (keys it has not seen are absent); every page is read. */
+export async function tagStatuses(ctx: ActivationContext, keys: string[]): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  for (const batch of chunks(keys, LIST_BATCH)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await call(ctx, 'ListCostAllocationTags', () => ctx.ce.send(new ListCostAllocationTagsCommand({
+        TagKeys: batch,
+        Type: 'UserDefined',
+        MaxResults: 1000,
+        NextToken,
+      })));
+      for (const tag of page.CostAllocationTags ?? []) {
+        if (tag.TagKey !== undefined && tag.Status !== undefined) statuses.set(tag.TagKey, tag.Status);
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return statuses;
+}
+
+/**
+ * Sets the status of the keys in batches of 20; per-key failures (e.g. a key billing has not
+ * seen yet) come back as errors, not exceptions.
+ */
+export async function setStatus(ctx: ActivationContext, keys: string[], status: 'Active' | 'Inactive'): Promise<KeyError[]> {
+  const errors: KeyError[] = [];
+  for (const batch of chunks(keys, UPDATE_BATCH)) {
+    const out = await call(ctx, 'UpdateCostAllocationTagsStatus', () => ctx.ce.send(new UpdateCostAllocationTagsStatusCommand({
+      CostAllocationTagsStatus: batch.map((TagKey) => ({ TagKey, Status: status })),
+    })));
+    for (const e of out.Errors ?? []) {
+      errors.push({ key: e.TagKey ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' });
+    }
+  }
+  return errors;
+}
+
+/**
+ * Activates the keys that billing knows and that are not active yet. Keys billing has not seen
+ * (they appear only after a resource carrying them has been used, up to 24 hours later) stay
+ * pending, as do keys whose update failed.
+ */
+export async function activate(ctx: ActivationContext, keys: string[]): Promise<ActivationResult> {
+  const unique = [...new Set(keys)];
+  const before = await tagStatuses(ctx, unique);
+  const toActivate = unique.filter((k) => before.get(k) === 'Inactive');
+  const errors = toActivate.length > 0 ? await setStatus(ctx, toActivate, 'Active') : [];
+  const failed = new Set(errors.map((e) => e.key));
+  const active = unique.filter((k) => before.get(k) === 'Active' || (before.get(k) === 'Inactive' && !failed.has(k)));
+  const pending = unique.filter((k) => !active.includes(k));
+  ctx.log('INFO', 'activation', { active: active.length, pending: pending.length, errors: errors.length });
+  return { active, pending, errors };
+}
+
+/**
+ * The first day of the month `months` months before `now`, as Cost Explorer wants it
+ * (`YYYY-MM-01T00:00:00Z`; at most 12 months back).
+ */
+export function backfillFrom(now: Date, months: number): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+  return `${d.toISOString().slice(0, 10)}T00:00:00Z`;
+}
+
+/**
+ * Starts a backfill so that the active keys also tag past months. Allowed once per 24 hours:
+ * a refusal is reported, not thrown, since the activation itself succeeded.
+ */
+export async function startBackfill(ctx: ActivationContext, from: string): Promise<string | undefined> {
+  try {
+    await call(ctx, 'StartCostAllocationTagBackfill', () => ctx.ce.send(new StartCostAllocationTagBackfillCommand({ BackfillFrom: from })));
+    return undefined;
+  } catch (error) {
+    if (error instanceof NotPayerAccountError) throw error;
+    ctx.log('WARN', 'backfill not started', { error: errorName(error), message: errorMessage(error) });
+    return `${errorName(error)}: ${errorMessage(error)}`;
+  }
+}

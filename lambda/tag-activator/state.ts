@@ -1,0 +1,59 @@
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { KeyError } from './activation';
+import { errorName, Logger } from '../shared/log';
+import { RetryOptions, withRetry } from '../shared/retry';
+
+/** What the activation records in its SSM parameter, for people and for the scheduled retries. */
+export interface ActivationState {
+  readonly keys: string[];
+  readonly active: string[];
+  readonly pending: string[];
+  readonly errors: KeyError[];
+  readonly updatedAt: string;
+  readonly lastBackfillAt?: string;
+  readonly backfillError?: string;
+}
+
+export interface StateContext {
+  readonly ssm: SSMClient;
+  readonly retry: RetryOptions;
+  readonly log: Logger;
+}
+
+/** SSM standard parameters hold at most 4 KB: errors are trimmed first if the state grows past it. */
+const MAX_VALUE = 4096;
+
+export async function readState(ctx: StateContext, name: string): Promise<ActivationState | undefined> {
+  try {
+    const out = await withRetry(() => ctx.ssm.send(new GetParameterCommand({ Name: name })), ctx.retry);
+    return JSON.parse(out.Parameter?.Value ?? 'null') ?? undefined;
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
+
+export function serialize(state: ActivationState): string {
+  let value = JSON.stringify(state);
+  if (value.length > MAX_VALUE) value = JSON.stringify({ ...state, errors: state.errors.slice(0, 3).map((e) => ({ ...e, message: e.message.slice(0, 100) })) });
+  if (value.length > MAX_VALUE) value = JSON.stringify({ ...state, errors: [] });
+  return value;
+}
+
+export async function writeState(ctx: StateContext, name: string, state: ActivationState): Promise<void> {
+  await withRetry(() => ctx.ssm.send(new PutParameterCommand({
+    Name: name,
+    Value: serialize(state),
+    Type: 'String',
+    Overwrite: true,
+    Description: 'cdk-bedrock-cost-governance: cost allocation tag activation state',
+  })), ctx.retry);
+}
+
+export async function deleteState(ctx: StateContext, name: string): Promise<void> {
+  try {
+    await withRetry(() => ctx.ssm.send(new DeleteParameterCommand({ Name: name })), ctx.retry);
+  } catch (error) {
+    if (errorName(error) !== 'ParameterNotFound') throw error;
+  }
+}
