@@ -35,7 +35,10 @@ export async function readState(ctx: StateContext, name: string): Promise<Activa
 
 export function serialize(state: ActivationState): string {
   let value = JSON.stringify(state);
-  if (value.length > MAX_VALUE) value = JSON.stringify({ ...state, errors: state.errors.slice(0, 3).map((e) => ({ ...e, message: e.message.slice(0, 100) })) });
+  if (value.length > MAX_VALUE) {
+    const errors = state.errors.slice(0, 3).map((e) => ({ ...e, message: e.message.slice(0, 100) }));
+    value = JSON.stringify({ ...state, errors });
+  }
   if (value.length > MAX_VALUE) value = JSON.stringify({ ...state, errors: [] });
   return value;
 }
