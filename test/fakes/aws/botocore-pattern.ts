@@ -23,7 +23,7 @@ function needsUnicodeMode(pattern: string): boolean {
 }
 
 /** Rewrites Java-only regex syntax into its JavaScript equivalent. */
-export function translateJavaPattern(pattern: string, unicodeMode: boolean): string {
+function translateJavaPattern(pattern: string, unicodeMode: boolean): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
@@ -39,7 +39,7 @@ export function translateJavaPattern(pattern: string, unicodeMode: boolean): str
           continue;
         }
       }
-      if (!inClass && (next === 'A')) { out += '^'; i++; continue; }
+      if (!inClass && next === 'A') { out += '^'; i++; continue; }
       if (!inClass && (next === 'Z' || next === 'z')) { out += '$'; i++; continue; }
       if (inClass && /[pP]/.test(next) && pattern[i + 2] === '{') {
         const end = pattern.indexOf('}', i);

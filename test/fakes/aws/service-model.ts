@@ -73,9 +73,3 @@ export function shapeOf(model: ServiceModel, name: string): Shape {
   if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
   return shape;
 }
-
-/** The name of the member of an error shape that carries its message (`message` or `Message`). */
-export function messageMemberOf(model: ServiceModel, errorShapeName: string): string {
-  const members = model.shapes[errorShapeName]?.members ?? {};
-  return Object.keys(members).find(m => m.toLowerCase() === 'message') ?? 'message';
-}

@@ -31,11 +31,21 @@ function compileRoute(operation: string, method: string, requestUri: string): Ro
     return label[2] ? '(.+)' : '([^/]+)';
   }).join('');
   return {
-    operation, method, labels,
+    operation,
+    method,
+    labels,
     regex: new RegExp(`^${source}/?$`),
     literalQuery: new URLSearchParams(queryPart),
     specificity: literalLength - labels.length * 1000,
   };
+}
+
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AwsServiceError('SerializationException', `Malformed percent-encoding in the request path: ${raw}`);
+  }
 }
 
 /** Converts a string from a URI label, query string or header to the member's shape type. */
@@ -84,7 +94,7 @@ export class RestJsonProtocol implements WireProtocol {
       const wireName = ref.locationName ?? name;
       if (ref.location === 'uri') {
         const i = route.labels.indexOf(wireName);
-        if (i >= 0) input[name] = fromString(shape, decodeURIComponent(match[i + 1]));
+        if (i >= 0) input[name] = fromString(shape, decodeLabel(match[i + 1]));
       } else if (ref.location === 'querystring') {
         const values = req.query.getAll(wireName);
         if (values.length === 0) continue;

@@ -1,0 +1,150 @@
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  DeleteParameterCommand, DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, paginateGetParametersByPath,
+  PutParameterCommand, PutParameterCommandInput, SSMClient,
+} from '@aws-sdk/client-ssm';
+import { AwsFake, startAwsFake } from './index';
+
+let fake: AwsFake;
+let ssm: SSMClient;
+
+beforeAll(async () => {
+  fake = await startAwsFake();
+  ssm = new SSMClient({ ...fake.clientConfig(), maxAttempts: 1 });
+});
+afterEach(() => fake.reset());
+afterAll(async () => {
+  ssm.destroy();
+  await fake.stop();
+});
+
+const put = (input: Partial<PutParameterCommandInput>) =>
+  ssm.send(new PutParameterCommand({ Name: '/cost/profiles/claims', Value: 'arn-1', Type: 'String', ...input }));
+
+describe('PutParameter / GetParameter', () => {
+  test('versions grow with Overwrite; without it an existing name is ParameterAlreadyExists', async () => {
+    expect(await put({})).toMatchObject({ Version: 1, Tier: 'Standard' });
+    await expect(put({ Value: 'arn-2' })).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
+    expect(await put({ Value: 'arn-2', Overwrite: true, Type: undefined })).toMatchObject({ Version: 2 });
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: '/cost/profiles/claims' }));
+    expect(Parameter).toMatchObject({
+      Name: '/cost/profiles/claims',
+      Value: 'arn-2',
+      Version: 2,
+      Type: 'String',
+      DataType: 'text',
+      ARN: 'arn:aws:ssm:us-east-1:123456789012:parameter/cost/profiles/claims',
+    });
+    expect(Parameter!.LastModifiedDate).toBeInstanceOf(Date);
+    const v1 = await ssm.send(new GetParameterCommand({ Name: '/cost/profiles/claims:1' }));
+    expect(v1.Parameter).toMatchObject({ Value: 'arn-1', Version: 1, Selector: ':1' });
+    const byArn = await ssm.send(new GetParameterCommand({ Name: 'arn:aws:ssm:us-east-1:123456789012:parameter/cost/profiles/claims' }));
+    expect(byArn.Parameter!.Value).toBe('arn-2');
+  });
+
+  test('SecureString values are returned encrypted unless WithDecryption', async () => {
+    await put({ Type: 'SecureString', Value: 's3cr3t' });
+    const plain = await ssm.send(new GetParameterCommand({ Name: '/cost/profiles/claims', WithDecryption: true }));
+    const cipher = await ssm.send(new GetParameterCommand({ Name: '/cost/profiles/claims' }));
+    expect(plain.Parameter!.Value).toBe('s3cr3t');
+    expect(cipher.Parameter!.Value).not.toContain('s3cr3t');
+  });
+
+  test('tagged parameters show in the Tagging API', async () => {
+    await put({ Tags: [{ Key: 'dept', Value: 'claims' }] });
+    const tagging = new ResourceGroupsTaggingAPIClient({ ...fake.clientConfig(), maxAttempts: 1 });
+    try {
+      const out = await tagging.send(new GetResourcesCommand({ ResourceTypeFilters: ['ssm:parameter'] }));
+      expect(out.ResourceTagMappingList).toEqual([{
+        ResourceARN: 'arn:aws:ssm:us-east-1:123456789012:parameter/cost/profiles/claims', Tags: [{ Key: 'dept', Value: 'claims' }],
+      }]);
+    } finally {
+      tagging.destroy();
+    }
+  });
+
+  test('unknown names and versions', async () => {
+    await expect(ssm.send(new GetParameterCommand({ Name: '/nope' }))).rejects.toMatchObject({ name: 'ParameterNotFound', $metadata: { httpStatusCode: 400 } });
+    await put({});
+    await expect(ssm.send(new GetParameterCommand({ Name: '/cost/profiles/claims:7' }))).rejects.toMatchObject({ name: 'ParameterVersionNotFound' });
+  });
+
+  test.each<[string, string, Partial<PutParameterCommandInput>]>([
+    ['tags with Overwrite', 'ValidationException', { Overwrite: true, Tags: [{ Key: 'a', Value: 'b' }] }],
+    ['no Type on create', 'ValidationException', { Type: undefined }],
+    ['a name prefixed with aws', 'ValidationException', { Name: '/aws/reserved' }],
+    ['a path without the leading slash', 'ValidationException', { Name: 'cost/profiles' }],
+    ['a name with spaces inside', 'ValidationException', { Name: '/cost/my profile' }],
+    ['more than 15 levels', 'HierarchyLevelLimitExceededException', { Name: `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}` }],
+    ['a standard value over 4 KB', 'ValidationException', { Value: 'x'.repeat(4097) }],
+    ['a bad Type enum (model)', 'ValidationException', { Type: 'Number' as 'String' }],
+    ['a name over 2048 characters (model)', 'ValidationException', { Name: `/${'n'.repeat(2048)}` }],
+    ['a value that misses AllowedPattern', 'ParameterPatternMismatchException', { AllowedPattern: '^arn:', Value: 'x' }],
+  ])('%s → %s', async (_label, code, input) => {
+    await expect(put(input)).rejects.toMatchObject({ name: code });
+  });
+
+  test('an Advanced parameter may hold 8 KB', async () => {
+    await expect(put({ Value: 'x'.repeat(8000), Tier: 'Advanced' })).resolves.toMatchObject({ Tier: 'Advanced' });
+  });
+});
+
+describe('GetParametersByPath', () => {
+  const names = [
+    ...Array.from({ length: 13 }, (_, i) => `/cost/profiles/t${String(i).padStart(2, '0')}`),
+    '/cost/profiles/eu/t1', '/cost/profiles/eu/t2', '/cost/other', '/elsewhere',
+  ];
+  beforeEach(async () => {
+    for (const name of names) await put({ Name: name, Value: `v:${name}`, Type: name.includes('eu') ? 'SecureString' : 'String' });
+  });
+
+  test('non-recursive returns one level; pages collect every parameter once', async () => {
+    const seen: string[] = [];
+    for await (const page of paginateGetParametersByPath({ client: ssm, pageSize: 4 }, { Path: '/cost/profiles' })) {
+      expect(page.Parameters!.length).toBeLessThanOrEqual(4);
+      seen.push(...page.Parameters!.map(p => p.Name!));
+    }
+    expect(seen).toEqual(names.slice(0, 13));
+  });
+
+  test('recursive returns every level below the path', async () => {
+    const seen: string[] = [];
+    for await (const page of paginateGetParametersByPath({ client: ssm }, { Path: '/cost/', Recursive: true })) {
+      expect(page.Parameters!.length).toBeLessThanOrEqual(10);
+      seen.push(...page.Parameters!.map(p => p.Name!));
+    }
+    expect(seen.sort()).toEqual(names.filter(n => n.startsWith('/cost/')).sort());
+  });
+
+  test('ParameterFilters narrow the result', async () => {
+    const out = await ssm.send(new GetParametersByPathCommand({
+      Path: '/cost', Recursive: true, ParameterFilters: [{ Key: 'Type', Values: ['SecureString'] }], WithDecryption: true,
+    }));
+    expect(out.Parameters!.map(p => [p.Name, p.Value])).toEqual([['/cost/profiles/eu/t1', 'v:/cost/profiles/eu/t1'], ['/cost/profiles/eu/t2', 'v:/cost/profiles/eu/t2']]);
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/cost', ParameterFilters: [{ Key: 'Name', Values: ['x'] }] })))
+      .rejects.toMatchObject({ name: 'InvalidFilterKey' });
+  });
+
+  test('MaxResults above 10 is ValidationException (model); a foreign token is InvalidNextToken', async () => {
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/cost', MaxResults: 11 }))).rejects.toMatchObject({ name: 'ValidationException' });
+    const first = await ssm.send(new GetParametersByPathCommand({ Path: '/cost/profiles', MaxResults: 2 }));
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/cost', NextToken: first.NextToken }))).rejects.toMatchObject({ name: 'InvalidNextToken' });
+  });
+});
+
+describe('DeleteParameter(s)', () => {
+  test('DeleteParameter of an unknown name is ParameterNotFound', async () => {
+    await put({});
+    await ssm.send(new DeleteParameterCommand({ Name: '/cost/profiles/claims' }));
+    await expect(ssm.send(new DeleteParameterCommand({ Name: '/cost/profiles/claims' }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+  });
+
+  test('DeleteParameters reports deleted and invalid names; more than 10 names is ValidationException', async () => {
+    await put({ Name: '/a' });
+    await put({ Name: '/b' });
+    const out = await ssm.send(new DeleteParametersCommand({ Names: ['/a', '/b', '/c'] }));
+    expect(out).toMatchObject({ DeletedParameters: ['/a', '/b'], InvalidParameters: ['/c'] });
+    await expect(ssm.send(new DeleteParametersCommand({ Names: Array.from({ length: 11 }, (_, i) => `/p${i}`) })))
+      .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/at 'names' failed to satisfy constraint/) });
+  });
+});

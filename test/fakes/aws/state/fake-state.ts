@@ -1,0 +1,167 @@
+import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
+import { CredentialStore } from './credential-store';
+import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
+
+/** An application inference profile as the Bedrock fake stores it (its tags live in `resources`). */
+export interface StoredProfile {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly copyFrom: string;
+  /** Foundation-model ARNs the profile routes to. */
+  readonly models: readonly string[];
+  readonly createdAt: Date;
+  updatedAt: Date;
+  /** Creation order, the sort key of ListInferenceProfiles. */
+  readonly seq: number;
+}
+
+/** One version of an SSM parameter. */
+export interface StoredParameter {
+  readonly name: string;
+  readonly arn: string;
+  readonly type: 'String' | 'StringList' | 'SecureString';
+  readonly value: string;
+  readonly version: number;
+  readonly tier: 'Standard' | 'Advanced';
+  readonly dataType: string;
+  readonly description?: string;
+  readonly keyId?: string;
+  readonly allowedPattern?: string;
+  readonly lastModifiedDate: Date;
+}
+
+/** What an idempotent create remembers about its client token. */
+export interface IdempotencyRecord {
+  readonly fingerprint: string;
+  readonly arn: string;
+}
+
+/** The state of one account in one Region. */
+export class RegionState {
+  public readonly profiles = new Map<string, StoredProfile>();
+  public readonly profileTokens = new Map<string, IdempotencyRecord>();
+  public readonly resources = new TaggedResources();
+  /** SSM parameters by name: every kept version, oldest first. */
+  public readonly parameters = new Map<string, StoredParameter[]>();
+  public profileSeq = 0;
+
+  constructor(public readonly accountId: string, public readonly region: string) {}
+}
+
+/** The state of one account: its Regions and its billing data. */
+export class AccountState {
+  public readonly billing = new BillingBook();
+  private readonly regions = new Map<string, RegionState>();
+
+  constructor(public readonly accountId: string) {}
+
+  public region(region: string): RegionState {
+    let state = this.regions.get(region);
+    if (!state) {
+      state = new RegionState(this.accountId, region);
+      this.regions.set(region, state);
+    }
+    return state;
+  }
+}
+
+/** A recorded sts:AssumeRole call. */
+export interface AssumedRole {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly externalId?: string;
+  /** The account of the caller. */
+  readonly callerAccountId: string;
+  /** The account of the role, in which the issued credentials act. */
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  readonly at: Date;
+}
+
+/** Limits the fake enforces like the service's quotas. */
+export interface FakeLimits {
+  /** Application inference profiles per account and Region. */
+  profileQuota: number;
+  /** SSM parameters (standard tier) per account and Region. */
+  parameterQuota: number;
+  /** Groups per GetCostAndUsage page (CE pages large grouped results). */
+  costAndUsagePageSize: number;
+}
+
+/** A resource to seed into the Tagging API's view. */
+export interface SeedResource {
+  /** The resource ARN; its Region and account place it. */
+  readonly arn: string;
+  /** Its tags; `{}` seeds a previously tagged resource (returned with an empty tag list). */
+  readonly tags: TagMap;
+}
+
+/** Everything one fake instance knows, shared by all its services. */
+export class FakeState {
+  public readonly credentials = new CredentialStore();
+  public readonly assumedRoles: AssumedRole[] = [];
+  private readonly accounts = new Map<string, AccountState>();
+
+  constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
+    this.credentials.forAccount(defaultAccountId);
+  }
+
+  /** The state of an account (the fake's own account by default). */
+  public account(accountId: string = this.defaultAccountId): AccountState {
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      state = new AccountState(accountId);
+      this.accounts.set(accountId, state);
+    }
+    return state;
+  }
+
+  /** The state of an account in a Region (defaults: the fake's account and Region). */
+  public region(region: string = this.defaultRegion, accountId: string = this.defaultAccountId): RegionState {
+    return this.account(accountId).region(region);
+  }
+
+  /** Seeds resources for GetResources; each lands in the account and Region of its ARN. */
+  public seedResources(resources: readonly SeedResource[]): void {
+    for (const { arn, tags } of resources) {
+      const parts = arn.split(':');
+      if (parts.length < 6 || parts[0] !== 'arn') throw new Error(`not an ARN: ${arn}`);
+      this.region(parts[3] || this.defaultRegion, parts[4] || this.defaultAccountId).resources.seed(arn, tags);
+    }
+  }
+
+  /** Tagged or previously tagged resources of an account and Region. */
+  public resources(region?: string, accountId?: string): TaggedResource[] {
+    return this.region(region, accountId).resources.list();
+  }
+
+  /** Seeds Cost Explorer records into the billing data of an account (the fake's account by default). */
+  public seedCosts(records: readonly CostRecord[], accountId?: string): void {
+    this.account(accountId).billing.seedCosts(records);
+  }
+
+  /** Marks tag keys as seen by billing in an account, optionally already Active. */
+  public seeTagKeys(keys: readonly string[], options: SeeTagKeysOptions & { accountId?: string } = {}): void {
+    this.account(options.accountId).billing.seeTagKeys(keys, options);
+  }
+
+  /** Makes an account a member (linked) account: it cannot manage cost allocation tags. */
+  public setMemberAccount(accountId: string, member = true): void {
+    this.account(accountId).billing.memberAccount = member;
+  }
+
+  /** Application inference profiles of an account and Region, in creation order. */
+  public profiles(region?: string, accountId?: string): StoredProfile[] {
+    return [...this.region(region, accountId).profiles.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Forgets every account, resource, record and issued credential. */
+  public reset(): void {
+    this.accounts.clear();
+    this.assumedRoles.length = 0;
+    this.credentials.clear();
+    this.credentials.forAccount(this.defaultAccountId);
+  }
+}
