@@ -22,6 +22,10 @@ export interface RetryOptions {
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
+const DEFAULT_MAX_ATTEMPTS = 8;
+const DEFAULT_BASE_DELAY_MS = 200;
+const DEFAULT_MAX_DELAY_MS = 20_000;
+
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
   'Throttling',
@@ -38,7 +42,11 @@ const RETRYABLE_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
   'TimeoutError',
+  'InternalServiceException',
 ]);
+
+/** Transport failures the SDK may surface only in the message (e.g. its wrapper for non-Error throwables). */
+const RETRYABLE_MESSAGE = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|TimeoutError|network socket disconnected/i;
 
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
@@ -57,6 +65,7 @@ export function isRetryable(error: unknown): boolean {
   if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
   if (e.code && RETRYABLE_CODES.has(e.code)) return true;
   if (e.$retryable) return true;
+  if (typeof (e as { message?: unknown }).message === 'string' && RETRYABLE_MESSAGE.test((e as { message: string }).message)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status === 429 || status >= 500)) return true;
   return e.cause !== undefined && e.cause !== error && isRetryable(e.cause);
@@ -64,9 +73,9 @@ export function isRetryable(error: unknown): boolean {
 
 /** Runs `fn`, retrying retryable errors with full-jitter exponential backoff; other errors are thrown at once. */
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const maxAttempts = options.maxAttempts ?? 8;
-  const base = options.baseDelayMs ?? 200;
-  const cap = options.maxDelayMs ?? 20_000;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const base = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
+  const cap = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
@@ -79,4 +88,20 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
       await sleep(delay);
     }
   }
+}
+
+/**
+ * Retry settings from the function's environment (`RETRY_MAX_ATTEMPTS`, `RETRY_BASE_DELAY_MS`,
+ * `RETRY_MAX_DELAY_MS`), for operators who need to tune them; invalid values are ignored.
+ */
+export function retryOptionsFromEnv(env: Record<string, string | undefined>): RetryOptions {
+  const num = (name: string, min: number, max: number): number | undefined => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  };
+  return {
+    maxAttempts: num('RETRY_MAX_ATTEMPTS', 1, 20),
+    baseDelayMs: num('RETRY_BASE_DELAY_MS', 1, 60_000),
+    maxDelayMs: num('RETRY_MAX_DELAY_MS', 1, 300_000),
+  };
 }

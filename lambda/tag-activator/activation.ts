@@ -84,14 +84,33 @@ export async function tagStatuses(ctx: ActivationContext, keys: string[]): Promi
 export async function setStatus(ctx: ActivationContext, keys: string[], status: 'Active' | 'Inactive'): Promise<KeyError[]> {
   const errors: KeyError[] = [];
   for (const batch of chunks(keys, UPDATE_BATCH)) {
-    const out = await call(ctx, 'UpdateCostAllocationTagsStatus', () => ctx.ce.send(new UpdateCostAllocationTagsStatusCommand({
-      CostAllocationTagsStatus: batch.map((TagKey) => ({ TagKey, Status: status })),
-    })));
-    for (const e of out.Errors ?? []) {
-      errors.push({ key: e.TagKey ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' });
+    let remaining = batch;
+    while (remaining.length > 0) {
+      try {
+        const sent = remaining;
+        const out = await call(ctx, 'UpdateCostAllocationTagsStatus', () => ctx.ce.send(new UpdateCostAllocationTagsStatusCommand({
+          CostAllocationTagsStatus: sent.map((TagKey) => ({ TagKey, Status: status })),
+        })));
+        for (const e of out.Errors ?? []) errors.push({ key: e.TagKey ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' });
+        remaining = [];
+      } catch (error) {
+        // The service may refuse the whole batch for keys it has not seen
+        // ("ValidationException: Failed to update Cost Allocation Tag: Tag keys not found: a,b"):
+        // record those keys and send the rest again.
+        const missing = notFoundKeys(error).filter((k) => remaining.includes(k));
+        if (missing.length === 0) throw error;
+        for (const key of missing) errors.push({ key, code: errorName(error), message: 'Tag key not found' });
+        remaining = remaining.filter((k) => !missing.includes(k));
+      }
     }
   }
   return errors;
+}
+
+function notFoundKeys(error: unknown): string[] {
+  if (errorName(error) !== 'ValidationException') return [];
+  const match = /Tag keys not found:\s*(.+)$/i.exec(errorMessage(error));
+  return match ? match[1].split(',').map((k) => k.trim()).filter(Boolean) : [];
 }
 
 /**

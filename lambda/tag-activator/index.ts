@@ -3,12 +3,13 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { ActivatorContext, onEvent, onRetry, RetryEvent } from './on-event';
 import { CfnEvent, OnEventResponse } from '../shared/cfn-event';
 import { jsonLogger } from '../shared/log';
+import { retryOptionsFromEnv } from '../shared/retry';
 
 // Cost Explorer is served from us-east-1 for the aws partition (its endpoint rules map any Region there).
 const ctx: ActivatorContext = {
   ce: new CostExplorerClient({ maxAttempts: 1 }),
   ssm: new SSMClient({ maxAttempts: 1 }),
-  retry: {},
+  retry: retryOptionsFromEnv(process.env),
   log: jsonLogger,
   now: () => new Date(),
 };

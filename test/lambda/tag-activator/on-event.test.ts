@@ -67,6 +67,17 @@ describe('tag activator', () => {
     expect(putValues[0].errors).toEqual([{ key: 'team', code: 'TagKeysNotFoundException', message: 'Tag keys not found' }]);
   });
 
+  test('a batch refused for keys billing has not seen is sent again without them', async () => {
+    billingKnows({ dept: 'Inactive', team: 'Inactive', app: 'Inactive' });
+    ce.on(UpdateCostAllocationTagsStatusCommand)
+      .rejectsOnce(Object.assign(new Error('Failed to update Cost Allocation Tag: Tag keys not found: team'), { name: 'ValidationException' }))
+      .resolves({ Errors: [] });
+    const res = await onEvent(create(['dept', 'team', 'app']), ctx);
+    expect(res.Data).toEqual({ ActiveKeys: 'dept,app', PendingKeys: 'team' });
+    const sent = ce.commandCalls(UpdateCostAllocationTagsStatusCommand).map((c) => c.args[0].input.CostAllocationTagsStatus!.map((e) => e.TagKey));
+    expect(sent).toEqual([['dept', 'team', 'app'], ['dept', 'app']]);
+  });
+
   test('ListCostAllocationTags is paged', async () => {
     ce.on(ListCostAllocationTagsCommand)
       .resolvesOnce({ CostAllocationTags: [{ TagKey: 'dept', Status: 'Active', Type: 'UserDefined' }], NextToken: 'n' })

@@ -1,0 +1,46 @@
+import { isRetryable, retryOptionsFromEnv, withRetry } from '../../../lambda/shared/retry';
+
+describe('retry', () => {
+  test.each([
+    [{ name: 'ThrottlingException' }, true],
+    [{ name: 'ThrottledException' }, true],
+    [{ name: 'LimitExceededException' }, true],
+    [{ name: 'InternalServiceException' }, true],
+    [{ name: 'Error', $metadata: { httpStatusCode: 503 } }, true],
+    [{ name: 'Error', $metadata: { httpStatusCode: 429 } }, true],
+    [{ name: 'Error', code: 'ECONNRESET' }, true],
+    [{ name: 'Error', message: 'AWS SDK error wrapper for TimeoutError: socket hang up' }, true],
+    [{ name: 'Error', cause: { code: 'EPIPE' } }, true],
+    [{ name: 'ValidationException', $metadata: { httpStatusCode: 400 } }, false],
+    [{ name: 'ConflictException' }, false],
+    [{ name: 'AccessDeniedException' }, false],
+    [undefined, false],
+  ])('isRetryable(%j) is %s', (error, expected) => {
+    expect(isRetryable(error)).toBe(expected);
+  });
+
+  test('full jitter, exponential, capped; stops at maxAttempts', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    await expect(withRetry(async () => {
+      calls++;
+      throw Object.assign(new Error('slow'), { name: 'ThrottlingException' });
+    }, { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 500, random: () => 0.999, sleep: async (ms) => { sleeps.push(ms); } })).rejects.toThrow('slow');
+    expect(calls).toBe(6);
+    expect(sleeps).toEqual([99, 199, 399, 499, 499]);
+  });
+
+  test('non-retryable errors are thrown at once', async () => {
+    let calls = 0;
+    await expect(withRetry(async () => {
+      calls++;
+      throw Object.assign(new Error('bad'), { name: 'ValidationException' });
+    }, { sleep: async () => undefined })).rejects.toThrow('bad');
+    expect(calls).toBe(1);
+  });
+
+  test('settings from the environment, invalid values ignored', () => {
+    expect(retryOptionsFromEnv({ RETRY_MAX_ATTEMPTS: '3', RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: 'x' })).toEqual({ maxAttempts: 3, baseDelayMs: 50, maxDelayMs: undefined });
+    expect(retryOptionsFromEnv({ RETRY_MAX_ATTEMPTS: '0' }).maxAttempts).toBeUndefined();
+  });
+});
