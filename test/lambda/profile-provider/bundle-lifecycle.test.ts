@@ -27,13 +27,13 @@ class SimulatedStack {
   public readonly retained = new Set<string>();
   private requests = 0;
 
-  async create(logicalId: string, props: Props, requestId = this.nextRequest()): Promise<void> {
-    const res = await handler({ RequestType: 'Create', StackId: STACK_ID, RequestId: requestId, LogicalResourceId: logicalId, ResourceType: 'Custom::BedrockApplicationInferenceProfile', ResourceProperties: props });
-    this.live.set(logicalId, { physicalId: res.PhysicalResourceId, props });
+  async create(logicalId: string, properties: Props, requestId = this.nextRequest()): Promise<void> {
+    const res = await handler({ RequestType: 'Create', StackId: STACK_ID, RequestId: requestId, LogicalResourceId: logicalId, ResourceType: 'Custom::BedrockApplicationInferenceProfile', ResourceProperties: properties });
+    this.live.set(logicalId, { physicalId: res.PhysicalResourceId, props: properties });
   }
 
   /** An update; on failure CloudFormation rolls back with the old properties. On a new physical id it deletes the old resource. */
-  async update(logicalId: string, props: Props, beforeRollback?: () => void): Promise<'updated' | 'rolled back'> {
+  async update(logicalId: string, properties: Props, beforeRollback?: () => void): Promise<'updated' | 'rolled back'> {
     const current = this.live.get(logicalId)!;
     const event = (p: Props, old: Props, physicalId: string) => ({
       RequestType: 'Update',
@@ -46,15 +46,15 @@ class SimulatedStack {
       PhysicalResourceId: physicalId,
     });
     try {
-      const res = await handler(event(props, current.props, current.physicalId));
-      this.live.set(logicalId, { physicalId: res.PhysicalResourceId, props });
+      const res = await handler(event(properties, current.props, current.physicalId));
+      this.live.set(logicalId, { physicalId: res.PhysicalResourceId, props: properties });
       if (res.PhysicalResourceId !== current.physicalId) {
         await this.deletePhysical(logicalId, current.physicalId, current.props);
       }
       return 'updated';
     } catch {
       beforeRollback?.();
-      await handler(event(current.props, props, current.physicalId));
+      await handler(event(current.props, properties, current.physicalId));
       return 'rolled back';
     }
   }
@@ -65,8 +65,8 @@ class SimulatedStack {
     this.live.delete(logicalId);
   }
 
-  private async deletePhysical(logicalId: string, physicalId: string, props: Props): Promise<void> {
-    await handler({ RequestType: 'Delete', StackId: STACK_ID, RequestId: this.nextRequest(), LogicalResourceId: logicalId, ResourceType: 'Custom::BedrockApplicationInferenceProfile', ResourceProperties: props, PhysicalResourceId: physicalId });
+  private async deletePhysical(logicalId: string, physicalId: string, properties: Props): Promise<void> {
+    await handler({ RequestType: 'Delete', StackId: STACK_ID, RequestId: this.nextRequest(), LogicalResourceId: logicalId, ResourceType: 'Custom::BedrockApplicationInferenceProfile', ResourceProperties: properties, PhysicalResourceId: physicalId });
     if (physicalId.startsWith('adopted:')) this.retained.add(physicalId.slice('adopted:'.length));
   }
 
@@ -117,6 +117,7 @@ beforeAll(async () => {
   // the bundle's backoff, shortened: the number of attempts stays the production default
   process.env.RETRY_BASE_DELAY_MS = '5';
   process.env.RETRY_MAX_DELAY_MS = '50';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'profile-provider', 'index.js')).handler;
   bedrock = new BedrockClient({ ...fake.clientConfig(), maxAttempts: 1 });
 });

@@ -45,6 +45,7 @@ beforeAll(async () => {
   fake = await startAwsFake({ accountId: '123456789012' });
   restoreEnv = fake.applyEnv();
   process.env.RETRY_BASE_DELAY_MS = '5';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'tag-activator', 'index.js')).handler;
 });
 
