@@ -16,3 +16,5 @@ export * from './tags/tag-policy';
 export * from './tags/cost-allocation-tag-activation';
 // alerts
 export * from './alerts/cost-alert-topic';
+// anomaly
+export * from './anomaly';

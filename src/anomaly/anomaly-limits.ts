@@ -27,8 +27,9 @@ export const ANOMALY_LIMITS = {
   maxSnsSubscribers: 1,
 
   /**
-   * Alert subscriptions per account (issue 6 and the Cost Management quotas page,
-   * https://docs.aws.amazon.com/cost-management/latest/userguide/management-limits.html).
+   * Alert subscriptions per account: 100, as issue 6 states it. Not found in the documentation
+   * stored for this project; AWS lists Cost Management quotas at
+   * https://docs.aws.amazon.com/cost-management/latest/userguide/management-limits.html.
    */
   maxSubscriptionsPerAccount: 100,
 

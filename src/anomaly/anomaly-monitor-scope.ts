@@ -1,5 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { expressionJson } from './anomaly-json';
 import { ACCOUNT_ID, ANOMALY_LIMITS, COST_CATEGORY_NAME } from './anomaly-limits';
 import { AnomalyMonitorDimension } from './anomaly-monitor-dimension';
 import { AnomalyMonitorType } from './anomaly-monitor-type';
@@ -50,16 +51,19 @@ export interface AnomalyMonitorSpecificationOptions {
  * https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
  *
  * @example
+ * import { AnomalyMonitorScope } from 'cdk-bedrock-cost-governance';
+ *
  * // every value of the 'dept' tag, each on its own
- * AnomalyMonitorScope.costAllocationTag('dept');
+ * const eachDepartment = AnomalyMonitorScope.costAllocationTag('dept');
  * // claims and underwriting together
- * AnomalyMonitorScope.costAllocationTagValues('dept', ['claims', 'underwriting']);
+ * const claimsAndUnderwriting = AnomalyMonitorScope.costAllocationTagValues('dept', ['claims', 'underwriting']);
  */
 export abstract class AnomalyMonitorScope {
   /**
-   * Every AWS service on its own (an AWS managed SERVICE monitor). An account has at most one;
-   * accounts that use Cost Explorer usually already have one (the default services monitor), in
-   * which case creating another fails at deploy time: synth cannot see monitors made elsewhere.
+   * Every AWS service on its own (an AWS managed SERVICE monitor). An account has at most one,
+   * and may already have one (made in the console, or the default services monitor AWS sets up
+   * for Cost Explorer users); then creating another fails at deploy time: synth cannot see
+   * monitors made elsewhere. Import the existing one with `CostAnomalyMonitor.fromMonitorArn`.
    */
   public static services(): AnomalyMonitorScope {
     return new DimensionalScope(AnomalyMonitorDimension.SERVICE);
@@ -93,8 +97,8 @@ export abstract class AnomalyMonitorScope {
    * managed monitor. A monitor specification holds a single tag expression (the API documents
    * no `And` for monitors), so a cost center identified by several tags is watched through the
    * one named by `tagKey`. Management account only.
-   * @param tagKey which of the cost center's tag keys to watch
-   * @default tagKey - the cost center's only tag key (required when it has several)
+   * @param tagKey which of the cost center's tag keys to watch; may be omitted when the cost
+   *   center has a single tag
    */
   public static costCenter(costCenter: CostCenter, tagKey?: string): AnomalyMonitorScope {
     const where = 'AnomalyMonitorScope.costCenter';
@@ -104,7 +108,7 @@ export abstract class AnomalyMonitorScope {
         + 'and a monitor watches the values of one tag key');
     }
     const key = tagKey ?? keys[0];
-    if (!(key in costCenter.tags)) {
+    if (!Object.prototype.hasOwnProperty.call(costCenter.tags, key)) {
       throw new Error(`${where}: tagKey '${key}' must be one of the tag keys of cost center '${costCenter.name}' (${keys.join(', ')})`);
     }
     return AnomalyMonitorScope.costAllocationTagValues(key, [costCenter.tags[key]]);
@@ -241,7 +245,7 @@ class DimensionalScope extends AnomalyMonitorScope {
     return {
       monitorType: this.monitorType,
       monitorDimension: this.monitorDimension,
-      monitorSpecification: this.specification ? Stack.of(scope).toJsonString(this.specification) : undefined,
+      monitorSpecification: this.specification ? expressionJson(scope, this.specification) : undefined,
     };
   }
 }
@@ -258,7 +262,7 @@ class CustomScope extends AnomalyMonitorScope {
   }
 
   public bind(scope: IConstruct): AnomalyMonitorScopeConfig {
-    return { monitorType: this.monitorType, monitorSpecification: Stack.of(scope).toJsonString(this.specification) };
+    return { monitorType: this.monitorType, monitorSpecification: expressionJson(scope, this.specification) };
   }
 }
 

@@ -1,5 +1,6 @@
-import { Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { expressionJson } from './anomaly-json';
 import { ANOMALY_LIMITS, formatNumber } from './anomaly-limits';
 
 /** The impact an anomaly alert threshold compares. */
@@ -25,8 +26,10 @@ export enum AnomalyThresholdKind {
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_AnomalySubscription.html
  *
  * @example
+ * import { AnomalyThreshold } from 'cdk-bedrock-cost-governance';
+ *
  * // $100 or more, and at least 20 % above the expected spend
- * AnomalyThreshold.allOf(AnomalyThreshold.absoluteUsd(100), AnomalyThreshold.percentage(20));
+ * const threshold = AnomalyThreshold.allOf(AnomalyThreshold.absoluteUsd(100), AnomalyThreshold.percentage(20));
  */
 export abstract class AnomalyThreshold {
   /**
@@ -64,11 +67,11 @@ export abstract class AnomalyThreshold {
   public abstract readonly kind: AnomalyThresholdKind;
 
   /**
-   * The ThresholdExpression as CloudFormation takes it: a JSON string (with `Fn::Join` when a
-   * value is a token).
+   * The ThresholdExpression as CloudFormation takes it: a JSON string (a token that resolves to
+   * `Fn::Join` when a value is a token).
    */
   public toJsonString(scope: IConstruct): string {
-    return Stack.of(scope).toJsonString(this._toExpression());
+    return expressionJson(scope, this._toExpression());
   }
 
   /**
