@@ -16,5 +16,7 @@ export * from './tags/tag-policy';
 export * from './tags/cost-allocation-tag-activation';
 // alerts
 export * from './alerts/cost-alert-topic';
+// budgets
+export * from './budgets';
 // anomaly
 export * from './anomaly';

@@ -114,6 +114,7 @@ async function audit(stack: SimulatedStack): Promise<{ orphaned: string[]; lostT
 beforeAll(async () => {
   fake = await startAwsFake({ accountId: '123456789012', region: 'us-east-1' });
   restoreEnv = fake.applyEnv();
+  process.env.LOG_LEVEL = 'OFF';
   // the bundle's backoff, shortened: the number of attempts stays the production default
   process.env.RETRY_BASE_DELAY_MS = '5';
   process.env.RETRY_MAX_DELAY_MS = '50';
@@ -126,6 +127,7 @@ afterAll(async () => {
   // eslint-disable-next-line no-console
   console.log(`profile-provider bundle: ${totals.scenarios} lifecycle checks, ${totals.orphaned} orphaned profiles, ${totals.lostTags} lost tags`);
   restoreEnv();
+  delete process.env.LOG_LEVEL;
   delete process.env.RETRY_BASE_DELAY_MS;
   delete process.env.RETRY_MAX_DELAY_MS;
   await fake.stop();

@@ -44,6 +44,7 @@ async function state(): Promise<Record<string, unknown>> {
 beforeAll(async () => {
   fake = await startAwsFake({ accountId: '123456789012' });
   restoreEnv = fake.applyEnv();
+  process.env.LOG_LEVEL = 'OFF';
   process.env.RETRY_BASE_DELAY_MS = '5';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'tag-activator', 'index.js')).handler;
@@ -51,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   restoreEnv();
+  delete process.env.LOG_LEVEL;
   delete process.env.RETRY_BASE_DELAY_MS;
   await fake.stop();
 });
