@@ -3,6 +3,7 @@ export * from './util/provider-options';
 // models
 export * from './models/inference-geo';
 export * from './models/model-source';
+export * from './models/model-pricing';
 // tags
 export * from './tags/cost-allocation-tagged';
 // profiles
@@ -18,5 +19,7 @@ export * from './tags/cost-allocation-tag-activation';
 export * from './alerts/cost-alert-topic';
 // budgets
 export * from './budgets';
+// dashboards
+export * from './dashboards';
 // anomaly
 export * from './anomaly';

@@ -69,6 +69,7 @@ const SUBSCRIPTION_SYMBOL = Symbol.for('cdk-bedrock-cost-governance.AnomalyAlert
  * - An account has at most 100 subscriptions: synth fails when one stack holds more.
  * - ResourceTags are create-only: tags applied with `Tags.of()` replace the subscription.
  *
+ * @exampleMetadata fixture=bare
  * @example
  * import {
  *   AnomalyAlertFrequency, AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, CostAnomalyMonitor,

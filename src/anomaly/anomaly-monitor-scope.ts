@@ -50,6 +50,7 @@ export interface AnomalyMonitorSpecificationOptions {
  * management account of an AWS Organization; services monitors in any account.
  * https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
  *
+ * @exampleMetadata fixture=bare
  * @example
  * import { AnomalyMonitorScope } from 'cdk-bedrock-cost-governance';
  *

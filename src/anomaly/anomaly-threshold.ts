@@ -25,6 +25,7 @@ export enum AnomalyThresholdKind {
  *
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_AnomalySubscription.html
  *
+ * @exampleMetadata fixture=bare
  * @example
  * import { AnomalyThreshold } from 'cdk-bedrock-cost-governance';
  *

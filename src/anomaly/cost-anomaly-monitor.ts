@@ -62,6 +62,7 @@ const MONITOR_SYMBOL = Symbol.for('cdk-bedrock-cost-governance.CostAnomalyMonito
  *   monitor before deleting the old one, so an AWS managed monitor cannot be replaced in one
  *   deployment (two would exist at once): remove it in one deployment, add the new one in the next.
  *
+ * @exampleMetadata fixture=bare
  * @example
  * import { AnomalyMonitorScope, CostAnomalyMonitor } from 'cdk-bedrock-cost-governance';
  *

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { tagPrincipalWith } from './principal-tagging';
+import { ModelPricing } from '../models/model-pricing';
 import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
@@ -70,6 +71,12 @@ export interface IApplicationInferenceProfile extends ICostAllocationTagged {
   metricInvocationThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Input + output tokens, as a math expression. */
   metricTotalTokens(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
+  /**
+   * Estimated cost in USD per period, as metric math over the token metrics:
+   * (InputTokenCount × input price + OutputTokenCount × output price) / 1000.
+   * Fails at synth when `pricing` has no price for the profile's model.
+   */
+  metricEstimatedCost(pricing: ModelPricing, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
 }
 
 /**
@@ -152,6 +159,18 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
 
   public metricInvocationThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('InvocationThrottles', { statistic: 'Sum', ...props });
+  }
+
+  public metricEstimatedCost(pricing: ModelPricing, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    const price = pricing.priceFor(this.modelSource);
+    if (!price) {
+      throw new Error(`${this.node.path}: pricing has no price for the profile's model (${this.modelSource?.identity ?? 'unknown model'}): add it with ModelPricing.custom()`);
+    }
+    const period = props?.period ?? Duration.minutes(5);
+    const suffix = this.node.addr.slice(0, 10);
+    return ModelPricing.estimatedCostExpression(price, this.metricInputTokenCount({ period }), this.metricOutputTokenCount({ period }), {
+      label: 'Estimated cost (USD)', ...props, period, inputTokensId: `inputTokens_${suffix}`, outputTokensId: `outputTokens_${suffix}`,
+    });
   }
 
   public metricTotalTokens(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {

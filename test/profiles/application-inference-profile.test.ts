@@ -1,8 +1,8 @@
-import { App, Aws, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, Aws, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApplicationInferenceProfile, InferenceGeo, ModelSource, ProfileProvider } from '../../src';
+import { ApplicationInferenceProfile, InferenceGeo, ModelPricing, ModelSource, ProfileProvider } from '../../src';
 
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -278,6 +278,24 @@ describe('importers', () => {
         })]),
       },
     });
+  });
+});
+
+describe('metricEstimatedCost', () => {
+  test('metric math over the token metrics with the model\'s prices; unknown model fails with the path', () => {
+    const stack = newStack();
+    const p = new ApplicationInferenceProfile(stack, 'P', { modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0') });
+    const pricing = ModelPricing.custom({ prices: [{ modelId: 'amazon.nova-pro-v1:0', inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032 }] });
+    const cost = p.metricEstimatedCost(pricing, { period: Duration.hours(1) });
+    const ids = Object.keys(cost.usingMetrics);
+    expect(ids).toHaveLength(2);
+    expect(cost.expression).toContain(ids[0]);
+    expect(cost.expression).toContain(ids[1]);
+    expect(cost.expression).toMatch(/0\.0008/);
+    expect(cost.expression).toMatch(/0\.0032/);
+    expect(cost.period.toHours()).toBe(1);
+    const unknown = new ApplicationInferenceProfile(stack, 'Q', { modelSource: ModelSource.foundationModel('acme.unknown-v1:0') });
+    expect(() => unknown.metricEstimatedCost(ModelPricing.empty())).toThrow(/Test\/Q: pricing has no price for the profile's model/);
   });
 });
 
