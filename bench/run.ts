@@ -35,7 +35,7 @@ function synthL1(n: number): void {
   for (let i = 0; i < n; i++) {
     new bedrock.CfnApplicationInferenceProfile(stack, `P${i}`, {
       inferenceProfileName: `p-${i}`,
-      modelSource: { copyFrom: `arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0` },
+      modelSource: { copyFrom: 'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
       tags: [{ key: 'dept', value: `dept-${i}` }],
     });
   }
