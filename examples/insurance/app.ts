@@ -4,7 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ApplicationInferenceProfile, InferenceGeo, ModelSource } from '../../src';
+import {
+  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
+  CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget, InferenceGeo, ModelSource,
+  TagPolicy, UsageAlarms, UsageDashboard,
+} from '../../src';
 
 /**
  * Model IDs current on 2026-11-27 (Amazon Bedrock user guide, "Supported foundation models" and
@@ -17,6 +21,9 @@ export const MODELS = {
   llama70b: 'meta.llama3-3-70b-instruct-v1:0',
   novaPro: 'amazon.nova-pro-v1:0',
 } as const;
+
+/** The company's tag design: every profile carries its department. */
+export const TAG_SCHEMA = CostAllocationTagSchema.standard({ departments: ['claims', 'underwriting', 'customer-service'] });
 
 /**
  * An insurance company gives each department its own tagged application inference profile, so
@@ -32,20 +39,25 @@ export class InsuranceBedrockStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     Tags.of(this).add('company', 'example-insurance');
+    TagPolicy.enforce(this, TAG_SCHEMA);
+
+    const claims = new CostCenter({ name: 'claims', tags: { dept: 'claims' }, schema: TAG_SCHEMA });
+    const underwriting = new CostCenter({ name: 'underwriting', tags: { dept: 'underwriting' }, schema: TAG_SCHEMA });
+    const customerService = new CostCenter({ name: 'customer-service', tags: { dept: 'customer-service' }, schema: TAG_SCHEMA });
 
     this.claims = new ApplicationInferenceProfile(this, 'Claims', {
       modelSource: ModelSource.crossRegion(InferenceGeo.US, MODELS.claudeSonnet),
       description: 'Claims department: first notice of loss triage',
-      tags: { dept: 'claims' },
+      costCenter: claims,
     });
     this.underwriting = new ApplicationInferenceProfile(this, 'Underwriting', {
       modelSource: ModelSource.crossRegion(InferenceGeo.US, MODELS.llama70b),
       description: 'Underwriting department: risk summaries',
-      tags: { dept: 'underwriting' },
+      costCenter: underwriting,
     });
     this.customerService = new ApplicationInferenceProfile(this, 'CustomerService', {
       modelSource: ModelSource.foundationModel(MODELS.novaPro),
-      tags: { dept: 'customer-service' },
+      costCenter: customerService,
     });
 
     // the claims service: may invoke the model through the claims profile only
@@ -76,16 +88,60 @@ export class InsuranceBedrockStack extends Stack {
       role,
       logGroup,
     });
-    this.claims.grantInvoke(this.claimsFunction);
+    // the role is tagged dept=claims too, for Bedrock's IAM-principal cost attribution
+    this.claims.grantInvoke(this.claimsFunction, { tagPrincipal: true });
+
+    // a monthly budget per department; past 100 % the claims service may no longer invoke
+    new CostCenterBudget(this, 'ClaimsBudget', {
+      costCenter: claims,
+      limit: 5000,
+      alerts: [BudgetAlert.actual(80), BudgetAlert.actual(100), BudgetAlert.forecasted(100)],
+      enforcement: BudgetEnforcement.denyInvocation({ profiles: [this.claims], roles: [role] }),
+    });
+    new CostCenterBudget(this, 'UnderwritingBudget', { costCenter: underwriting, limit: 2000 });
+    new CostCenterBudget(this, 'CustomerServiceBudget', { costCenter: customerService, limit: 1000 });
+
+    // usage and estimated cost per department (built-in prices: Claude Sonnet 4.5, Nova Pro)
+    new UsageDashboard(this, 'Usage', {
+      costCenters: [{ costCenter: claims, profiles: [this.claims] }, { costCenter: customerService, profiles: [this.customerService] }],
+    });
+    // no on-demand price for Llama 3.3 70B was found in AWS's sources: add yours with ModelPricing.custom() to show its cost
+    new UsageDashboard(this, 'UnderwritingUsage', {
+      costCenters: [{ costCenter: underwriting, profiles: [this.underwriting] }],
+      showEstimatedCost: false,
+    });
+    new UsageAlarms(this, 'ClaimsAlarms', { profiles: [this.claims], costCenter: claims, hourlyCostThresholdUsd: 25 });
+    new UsageAlarms(this, 'OtherAlarms', { profiles: [this.underwriting, this.customerService] });
+  }
+}
+
+/**
+ * The management (payer) account's part: activates the cost allocation tags (and their
+ * IAM-principal forms) and watches each department's spend for anomalies.
+ */
+export class InsuranceBillingStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    new CostAllocationTagActivation(this, 'CostAllocationTags', { schema: TAG_SCHEMA, includeIamPrincipalTags: true, backfillMonths: 3 });
+    const byDepartment = new CostAnomalyMonitor(this, 'SpendByDepartment', { monitorScope: AnomalyMonitorScope.costAllocationTag('dept') });
+    new AnomalyAlertSubscription(this, 'AnomalyAlerts', {
+      monitors: [byDepartment],
+      threshold: AnomalyThreshold.anyOf(AnomalyThreshold.absoluteUsd(200), AnomalyThreshold.percentage(40)),
+    });
   }
 }
 
 /** The example app; `outdir` defaults to `cdk.out`. */
-export function buildInsuranceApp(outdir = 'cdk.out'): { app: App; stack: InsuranceBedrockStack } {
+export function buildInsuranceApp(outdir = 'cdk.out'): { app: App; stack: InsuranceBedrockStack; billing: InsuranceBillingStack } {
   const app = new App({ outdir });
   const stack = new InsuranceBedrockStack(app, 'InsuranceBedrock', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
-    description: 'cdk-bedrock-cost-governance example: an insurance company with a profile per department',
+    description: 'cdk-bedrock-cost-governance example: an insurance company with a profile, a budget and a dashboard per department',
   });
-  return { app, stack };
+  // Cost Explorer, cost allocation tags and tag-based anomaly monitors live in the management account
+  const billing = new InsuranceBillingStack(app, 'InsuranceBilling', {
+    env: { account: app.node.tryGetContext('managementAccount'), region: 'us-east-1' },
+    description: 'cdk-bedrock-cost-governance example: cost allocation tags and anomaly detection in the management account',
+  });
+  return { app, stack, billing };
 }

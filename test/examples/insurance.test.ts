@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildInsuranceApp, MODELS } from '../../examples/insurance/app';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
@@ -7,8 +7,9 @@ import { expectNagClean } from '../support/nag';
 
 describe('examples/insurance', () => {
   const outdir = path.join(__dirname, '..', '..', '.tmp', 'insurance-test');
-  const { app, stack } = buildInsuranceApp(outdir);
+  const { app, stack, billing } = buildInsuranceApp(outdir);
   const template = Template.fromStack(stack);
+  const billingTemplate = Template.fromStack(billing);
 
   test('a tagged profile per department, on current models', () => {
     template.resourceCountIs('Custom::BedrockApplicationInferenceProfile', 3);
@@ -29,12 +30,49 @@ describe('examples/insurance', () => {
     expect(JSON.stringify(invoke)).not.toContain('Underwriting');
   });
 
+  test('a budget per department, filtered by its tag and scoped to Bedrock and Marketplace; enforcement on claims', () => {
+    template.resourceCountIs('AWS::Budgets::Budget', 3);
+    const filters = Object.values(template.findResources('AWS::Budgets::Budget')).map((r) => JSON.stringify(r.Properties.Budget.FilterExpression));
+    for (const dept of ['claims', 'underwriting', 'customer-service']) {
+      expect(filters.some((f) => f.includes(`"Key":"dept","Values":["${dept}"]`))).toBe(true);
+    }
+    expect(filters.every((f) => f.includes('AWS Marketplace') && f.includes('Amazon Bedrock'))).toBe(true);
+    template.hasResourceProperties('AWS::Budgets::BudgetsAction', { ActionType: 'APPLY_IAM_POLICY', ApprovalModel: 'AUTOMATIC' });
+  });
+
+  test('dashboards and alarms watch the profiles by their IDs, alarms notify the encrypted cost alert topic', () => {
+    const bodies = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((r) => JSON.stringify(r.Properties.DashboardBody));
+    expect(bodies).toHaveLength(2);
+    expect(bodies.join()).toContain('ProfileId');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  test('the management account activates the tag keys and watches each department for anomalies', () => {
+    billingTemplate.hasResourceProperties('Custom::CostAllocationTagActivation', {
+      TagKeys: Match.arrayWith(['dept', 'iamPrincipal/dept']),
+      BackfillMonths: 3,
+    });
+    billingTemplate.hasResourceProperties('AWS::CE::AnomalyMonitor', { MonitorType: 'DIMENSIONAL', MonitorDimension: 'TAG' });
+    billingTemplate.hasResourceProperties('AWS::CE::AnomalySubscription', { Frequency: 'IMMEDIATE' });
+  });
+
+  test('the claims role carries the claims tags (IAM-principal attribution)', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'company', Value: 'example-insurance' }, { Key: 'dept', Value: 'claims' }] });
+  });
+
   test('every resource validates against the CloudFormation schemas', () => {
     expectSchemaValid(app);
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
     expectNagClean(stack);
+    expectNagClean(billing);
   });
 
   test('AWS Control Tower proactive controls: only the VPC control fails (it needs the user\'s network)', () => {
