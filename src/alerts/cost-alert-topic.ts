@@ -64,6 +64,9 @@ export class CostAlertTopic extends Construct {
       this.masterKey = props.masterKey;
     } else {
       const key = createKey(this, 'Key', 'Encrypts the Bedrock cost alert topic');
+      // The publishing services need the key to publish to an encrypted topic:
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+      // limited to this account (confused deputy) with aws:SourceAccount.
       key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCostAlertPublishers',
         principals: PUBLISHERS.map((p) => new iam.ServicePrincipal(p)),
