@@ -1,10 +1,11 @@
-import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Names, Stack } from 'aws-cdk-lib';
 import { CfnBudget, CfnBudgetsAction } from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct, IConstruct } from 'constructs';
 import { BudgetThreshold } from './budget-threshold';
 import { EnforcementApproval } from './enforcement-approval';
+import { ApplicationInferenceProfile } from '../profiles/application-inference-profile';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { isToken, propError } from '../util/validation';
@@ -61,6 +62,11 @@ export interface BudgetEnforcementBindOptions {
    * @default - none (the budget is defined by a cost center or tags)
    */
   readonly profiles?: IApplicationInferenceProfile[];
+  /**
+   * The cost center's tags, when the budget is defined by a cost center or by tags.
+   * @default - none (the budget is defined by profiles)
+   */
+  readonly tags?: { [key: string]: string };
 }
 
 /** The resources an enforcement made. */
@@ -92,7 +98,11 @@ export abstract class BudgetEnforcement {
   /**
    * An `APPLY_SCP_POLICY` budget action, for a budget in the organization's management account:
    * when the threshold is crossed, AWS Budgets attaches a service control policy that denies
-   * `bedrock:InvokeModel*` on the profiles to the given accounts or organizational units.
+   * `bedrock:InvokeModel*` to the given accounts or organizational units. For a budget defined by
+   * a cost center or tags (and no `profiles` given), the SCP denies every application inference
+   * profile that carries the cost center's tags (`aws:ResourceTag/<key>`), in whichever member
+   * account it lives; with `profiles`, it denies those ARNs. SCPs never apply to the management
+   * account itself, so profiles created in the budget's own stack are reported with a warning.
    */
   public static denyInvocationScp(options: DenyInvocationScpOptions): BudgetEnforcement {
     return new DenyInvocationScpEnforcement(options);
@@ -113,9 +123,9 @@ const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /** Checks and returns what every enforcement needs. */
-function common(scope: IConstruct, options: BudgetEnforcementOptions, bind: BudgetEnforcementBindOptions) {
+function common(scope: IConstruct, options: BudgetEnforcementOptions, bind: BudgetEnforcementBindOptions, profilesRequired = true) {
   const profiles = options.profiles ?? bind.profiles ?? [];
-  if (profiles.length === 0) {
+  if (profiles.length === 0 && profilesRequired) {
     throw propError(scope, 'enforcement.profiles', 'must name at least one application inference profile (the budget has none to default to)');
   }
   const threshold = options.threshold ?? BudgetThreshold.actual(100);
@@ -141,6 +151,20 @@ function executionRole(scope: Construct, description: string, statement: iam.Pol
     assumedBy: budgets,
     description,
     inlinePolicies: { Enforcement: new iam.PolicyDocument({ statements: [statement] }) },
+  });
+}
+
+/**
+ * Denies invocation through every application inference profile that carries the cost center's
+ * tags, in any account and Region (application inference profiles support aws:ResourceTag).
+ */
+function denyByTagStatement(tags: { [key: string]: string }): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyBedrockInvocationThroughCostCenterProfiles',
+    effect: iam.Effect.DENY,
+    actions: DENIED_ACTIONS,
+    resources: ['arn:*:bedrock:*:*:application-inference-profile/*'],
+    conditions: { StringEquals: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) },
   });
 }
 
@@ -216,15 +240,24 @@ class DenyInvocationScpEnforcement extends BudgetEnforcement {
     if (orgId !== undefined && !isToken(orgId) && !ORGANIZATION_ID.test(orgId)) {
       throw propError(scope, 'enforcement.organizationId', `'${orgId}' must match ${ORGANIZATION_ID.source}`);
     }
-    const { profiles, threshold, approval } = common(scope, this.options, bind);
+    const byTags = this.options.profiles === undefined && bind.tags !== undefined;
+    const { profiles, threshold, approval } = common(scope, this.options, bind, !byTags);
+    const stack = Stack.of(scope);
+    if (!byTags) {
+      const local = profiles.filter((p) => p instanceof ApplicationInferenceProfile && Stack.of(p).account === stack.account);
+      if (local.length > 0) {
+        Annotations.of(scope).addWarningV2('cdk-bedrock-cost-governance:scpOnOwnAccount',
+          `denyInvocationScp: ${local.map((p) => p.node.path).join(', ')} live in the budget's own account, where service control policies do not apply `
+          + '(https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html). Define the budget by its cost center to deny by tag in member accounts.');
+      }
+    }
     const root = new Construct(scope, 'Enforcement');
     const scp = new organizations.CfnPolicy(root, 'DenyPolicy', {
       name: Names.uniqueResourceName(root, { maxLength: 128, separator: '-' }),
       type: 'SERVICE_CONTROL_POLICY',
       description: 'Denies Amazon Bedrock invocation through the cost center profiles; attached by AWS Budgets when the budget is exceeded',
-      content: new iam.PolicyDocument({ statements: [denyStatement(profiles)] }),
+      content: new iam.PolicyDocument({ statements: [byTags ? denyByTagStatement(bind.tags!) : denyStatement(profiles)] }),
     });
-    const stack = Stack.of(scope);
     const organization = orgId ?? 'o-*';
     const targetArns = targetIds.map((id) => stack.formatArn({
       service: 'organizations',

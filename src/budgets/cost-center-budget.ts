@@ -205,6 +205,7 @@ export class CostCenterBudget extends Construct {
         budget: this.resource,
         subscribers: distinctSubscribers(alertSubscribers),
         profiles: props.profiles,
+        tags: props.costCenter?.tags ?? props.tags,
       });
       this.enforcementAction = config.action;
       this.enforcementRole = config.executionRole;

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ACCOUNT, importedProfile, newStack, onlyResource } from './support';
-import { CostCenter } from '../../src';
+import { ApplicationInferenceProfile, CostCenter, ModelSource } from '../../src';
 import {
   BudgetAlert, BudgetEnforcement, BudgetSubscribers, BudgetThreshold, CostCenterBudget, EnforcementApproval,
 } from '../../src/budgets';
@@ -187,6 +187,34 @@ describe('BudgetEnforcement.denyInvocationScp', () => {
       ApprovalModel: 'MANUAL',
       Definition: { ScpActionDefinition: { PolicyId: { 'Fn::GetAtt': [scpId, 'Id'] }, TargetIds: ['444455556666', 'ou-ab12-cdef3456'] } },
     });
+  });
+
+  test('a budget defined by its cost center denies by tag, in every member account', () => {
+    const { stack } = newStack();
+    new CostCenterBudget(stack, 'Claims', {
+      costCenter: CostCenter.of('claims', { dept: 'claims', env: 'prod' }),
+      limit: 1000,
+      enforcement: BudgetEnforcement.denyInvocationScp({ targetIds: ['444455556666'] }),
+    });
+    const scp = onlyResource(Template.fromStack(stack), 'AWS::Organizations::Policy');
+    expect(scp.Content.Statement).toEqual([{
+      Sid: 'DenyBedrockInvocationThroughCostCenterProfiles',
+      Effect: 'Deny',
+      Action: 'bedrock:InvokeModel*',
+      Resource: 'arn:*:bedrock:*:*:application-inference-profile/*',
+      Condition: { StringEquals: { 'aws:ResourceTag/dept': 'claims', 'aws:ResourceTag/env': 'prod' } },
+    }]);
+  });
+
+  test('profiles created in the budget\'s own (management) account are reported: SCPs do not apply there', () => {
+    const { stack } = newStack();
+    const own = new ApplicationInferenceProfile(stack, 'Own', { modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0'), tags: { dept: 'claims' } });
+    new CostCenterBudget(stack, 'Claims', {
+      profiles: [own],
+      limit: 1000,
+      enforcement: BudgetEnforcement.denyInvocationScp({ targetIds: ['444455556666'] }),
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Claims', Match.stringLikeRegexp('Stack/Own live in the budget\'s own account, where service control policies do not apply'));
   });
 
   test('the execution role may attach/detach only that SCP, only to those targets', () => {
