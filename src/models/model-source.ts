@@ -140,7 +140,9 @@ class FoundationModelSource extends ModelSource {
 
   constructor(public readonly modelId: string, private readonly region?: string, private readonly arn?: string) {
     super();
-    this.identity = `foundation-model/${modelId}${region ? `@${region}` : ''}`;
+    // a token's text depends on creation order: never hash it into a name
+    const where = region === undefined ? '' : `@${Token.isUnresolved(region) ? '<token>' : region}`;
+    this.identity = `foundation-model/${Token.isUnresolved(modelId) ? '<token>' : modelId}${where}`;
   }
 
   public bind(scope: IConstruct): ModelSourceConfig {
@@ -156,7 +158,7 @@ class CrossRegionSource extends ModelSource {
 
   constructor(public readonly geo: InferenceGeo, public readonly modelId: string, private readonly arn?: string) {
     super();
-    this.identity = `inference-profile/${geo.prefix}.${modelId}`;
+    this.identity = `inference-profile/${geo.prefix}.${Token.isUnresolved(modelId) ? '<token>' : modelId}`;
   }
 
   public bind(scope: IConstruct): ModelSourceConfig {
@@ -194,7 +196,9 @@ class ArnSource extends ModelSource {
     // The model behind the ARN is unknown at synth: every foundation model, only through the profile.
     return {
       copyFromArn: this.arn,
-      invokeResourceArns: [this.arn, foundationModelArn(stack, '*', '*')],
+      invokeResourceArns: [this.arn, foundationModelArn(stack, '*', '*'), stack.formatArn({
+        service: 'bedrock', region: '*', account: '*', resource: 'inference-profile', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      })],
       invokeResourcesUseWildcard: true,
     };
   }

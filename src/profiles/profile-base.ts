@@ -97,8 +97,13 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
     });
     // The model behind the profile, only through this profile: a grantee cannot call the model
     // directly (and so around the profile's cost allocation tags).
+    // Without a known model source, any foundation model and any system-defined (cross-Region)
+    // profile, still only through this profile: an imported profile may copy either.
     const source = this.modelSource?.bind(this) ?? {
-      invokeResourceArns: [this.stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: '*' })],
+      invokeResourceArns: [
+        this.stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: '*' }),
+        this.stack.formatArn({ service: 'bedrock', region: '*', account: '*', resource: 'inference-profile', resourceName: '*' }),
+      ],
       invokeResourcesUseWildcard: true,
     };
     const throughProfile = iam.Grant.addToPrincipal({

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Names } from 'aws-cdk-lib';
+import { Names, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** Bedrock's rules for application inference profile names and descriptions (CreateInferenceProfile). */
@@ -21,7 +21,9 @@ const HASH_LENGTH = 8;
  * turns into a new profile (the old one is deleted after the update).
  */
 export function generateProfileName(scope: IConstruct, sourceIdentity: string, description: string | undefined): string {
-  const hash = createHash('sha256').update(`${sourceIdentity}\n${description ?? ''}`).digest('hex').slice(0, HASH_LENGTH);
+  // a token's text depends on the order tokens were created in: hash a placeholder instead
+  const stableDescription = description !== undefined && Token.isUnresolved(description) ? '<token>' : description ?? '';
+  const hash = createHash('sha256').update(`${sourceIdentity}\n${stableDescription}`).digest('hex').slice(0, HASH_LENGTH);
   const room = PROFILE_NAME_RULES.nameMaxLength - HASH_LENGTH - 1;
   const address = Names.uniqueResourceName(scope, { maxLength: room, separator: '-' });
   return `${sanitize(address).slice(0, room).replace(/[ _-]+$/, '')}-${hash}`;

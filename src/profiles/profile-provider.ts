@@ -1,4 +1,4 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -46,6 +46,7 @@ export class ProfileProvider extends Construct {
   public readonly logEncryptionKey: kms.IKey;
 
   private readonly copySources = new Set<string>();
+  private copyStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
@@ -74,11 +75,6 @@ export class ProfileProvider extends Construct {
       resources: [profilesArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CopyModelSources',
-      actions: ['bedrock:CreateInferenceProfile'],
-      resources: Lazy.list({ produce: () => [...this.copySources] }, { omitEmpty: false }),
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'FindProfilesByName',
       actions: ['bedrock:ListInferenceProfiles'],
       resources: ['*'],
@@ -97,7 +93,15 @@ export class ProfileProvider extends Construct {
    * @internal
    */
   public _allowCopyFrom(sourceArn: string): void {
+    if (this.copySources.has(sourceArn)) return;
     this.copySources.add(sourceArn);
+    if (this.copyStatement) {
+      this.copyStatement.addResources(sourceArn);
+      return;
+    }
+    // added with the first source, so that a provider without profiles has no empty statement
+    this.copyStatement = new iam.PolicyStatement({ sid: 'CopyModelSources', actions: ['bedrock:CreateInferenceProfile'], resources: [sourceArn] });
+    this.role.addToPrincipalPolicy(this.copyStatement);
   }
 
 }

@@ -1,4 +1,4 @@
-import { App, Aws, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, Aws, Duration, Fn, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -74,7 +74,7 @@ describe('ApplicationInferenceProfile', () => {
           Match.objectLike({
             Sid: 'CopyModelSources',
             Action: 'bedrock:CreateInferenceProfile',
-            Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:us-east-1:111122223333:inference-profile/us.${SONNET}`]] }],
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:us-east-1:111122223333:inference-profile/us.${SONNET}`]] },
           }),
         ]),
       },
@@ -122,6 +122,28 @@ describe('ApplicationInferenceProfile', () => {
     expect(new Set([a.profileName, b.profileName, b2.profileName, b3.profileName]).size).toBe(4);
     // deterministic
     expect(new ApplicationInferenceProfile(newStack(), 'B', { modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0') }).profileName).toBe(b.profileName);
+  });
+
+  test('generated names do not depend on the text of tokens (creation order)', () => {
+    const name = (extraTokensFirst: number) => {
+      const stack = newStack();
+      for (let i = 0; i < extraTokensFirst; i++) Fn.ref(`Other${i}`);
+      return new ApplicationInferenceProfile(stack, 'P', {
+        modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0', { region: Fn.ref('ModelRegion') }),
+        description: Fn.ref('Description'),
+      }).profileName;
+    };
+    expect(name(0)).toBe(name(5));
+  });
+
+  test('a provider configured without any created profile has no empty statement', () => {
+    const stack = newStack();
+    ProfileProvider.configure(stack, {});
+    ApplicationInferenceProfile.fromProfileArn(stack, 'I', 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123def456');
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Resource: unknown }>);
+    expect(statements.find((st) => st.Sid === 'CopyModelSources')).toBeUndefined();
+    expect(statements.every((st) => !Array.isArray(st.Resource) || st.Resource.length > 0)).toBe(true);
   });
 
   test('works in an environment-agnostic stack (token Region and account)', () => {
@@ -274,7 +296,10 @@ describe('importers', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Condition: { StringEquals: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123def456' } },
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/*']] },
+          Resource: [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/*']] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*:*:inference-profile/*']] },
+          ],
         })]),
       },
     });
