@@ -86,6 +86,14 @@ async function provision(spec: ProfileSpec, event: CfnEventLike, ctx: HandlerCon
 
 async function adopt(spec: ProfileSpec, arn: string, ctx: HandlerContext): Promise<OnEventResponse> {
   const profile = await getProfile(ctx, arn);
+  const wanted = modelIdOf(spec.copyFrom);
+  const actual = [...new Set(profile.modelArns.map(modelIdOf))];
+  if (actual.length > 0 && (actual.length !== 1 || actual[0] !== wanted)) {
+    throw new Error(`Cannot adopt application inference profile '${spec.name}' (${arn}): it copies ${actual.join(', ')}, not ${wanted} (${spec.copyFrom}). `
+      + 'Choose another profileName, or set the model source to the one the existing profile uses.');
+  }
+  // Tags the stack wants are set; from now on the resource manages those keys (a later removal
+  // from the stack removes them from the profile). Other tags on the profile are left alone.
   await reconcileTags(ctx, arn, spec.tags, []);
   ctx.log('INFO', 'adopted', { arn, name: spec.name });
   return response({ arn, adopted: true }, profile);
@@ -111,6 +119,11 @@ async function onUpdate(event: CfnUpdateEvent, ctx: HandlerContext): Promise<OnE
     }
     throw error;
   });
+  if (current.name !== spec.name) {
+    // the old properties could not be read (another library version): the profile's own name decides
+    ctx.log('INFO', 'replacing', { oldName: current.name, newName: spec.name });
+    return provision(spec, event, ctx);
+  }
   const changed: string[] = [];
   if (old && old.copyFrom !== spec.copyFrom) changed.push(`model source (${old.copyFrom} → ${spec.copyFrom})`);
   if (old && (old.description ?? '') !== (spec.description ?? '')) changed.push('description');
@@ -139,4 +152,17 @@ async function onDelete(event: CfnDeleteEvent, ctx: HandlerContext): Promise<OnE
   const outcome = await deleteProfile(ctx, ref.arn);
   ctx.log('INFO', outcome === 'deleted' ? 'deleted' : 'already absent', { arn: ref.arn });
   return { PhysicalResourceId: event.PhysicalResourceId };
+}
+
+/**
+ * The foundation model ID an ARN names: `foundation-model/<id>` as is, and a system-defined
+ * profile `inference-profile/<geo>.<id>` without its geography prefix.
+ */
+export function modelIdOf(arn: string): string {
+  // arn:partition:bedrock:region:account:<type>/<id>; the id itself may contain ':' (…-v1:0)
+  const resource = arn.split(':').slice(5).join(':');
+  const slash = resource.indexOf('/');
+  const type = resource.slice(0, slash);
+  const id = resource.slice(slash + 1);
+  return type === 'inference-profile' ? id.slice(id.indexOf('.') + 1) : id;
 }

@@ -1,6 +1,6 @@
 import { activate, ActivationContext, backfillFrom, NotPayerAccountError, setStatus, startBackfill } from './activation';
 import { parseActivationProperties } from './properties';
-import { ActivationState, deleteState, readState, StateContext, writeState } from './state';
+import { ActivationState, deleteState, keysHeldByOthers, readState, StateContext, writeState } from './state';
 import { CfnEvent, OnEventResponse } from '../shared/cfn-event';
 
 export interface ActivatorContext extends ActivationContext, StateContext {
@@ -21,10 +21,7 @@ export async function onEvent(event: CfnEvent, ctx: ActivatorContext): Promise<O
   if (event.RequestType === 'Delete') {
     const spec = safeParse(event.ResourceProperties);
     if (spec) {
-      if (spec.deactivateOnDelete) {
-        const errors = await setStatus(ctx, spec.tagKeys, 'Inactive');
-        if (errors.length > 0) ctx.log('WARN', 'some keys were not deactivated', { errors });
-      }
+      if (spec.deactivateOnDelete) await deactivateUnshared(ctx, spec.tagKeys, spec.stateParameterName);
       await deleteState(ctx, spec.stateParameterName);
     }
     return { PhysicalResourceId: event.PhysicalResourceId };
@@ -33,12 +30,14 @@ export async function onEvent(event: CfnEvent, ctx: ActivatorContext): Promise<O
   if (event.RequestType === 'Update') {
     const old = safeParse(event.OldResourceProperties);
     const removed = old ? old.tagKeys.filter((k) => !spec.tagKeys.includes(k)) : [];
-    if (removed.length > 0 && spec.deactivateOnDelete) await setStatus(ctx, removed, 'Inactive');
+    if (removed.length > 0 && spec.deactivateOnDelete) await deactivateUnshared(ctx, removed, spec.stateParameterName);
     if (old && old.stateParameterName !== spec.stateParameterName) await deleteState(ctx, old.stateParameterName);
   }
   const previous = await readState(ctx, spec.stateParameterName);
   const result = await activate(ctx, spec.tagKeys);
-  let state: ActivationState = { keys: spec.tagKeys, ...result, updatedAt: ctx.now().toISOString(), lastBackfillAt: previous?.lastBackfillAt };
+  let state: ActivationState = {
+    ...result, updatedAt: ctx.now().toISOString(), lastBackfillAt: previous?.lastBackfillAt, backfillMonths: spec.backfillMonths,
+  };
   if (spec.backfillMonths && result.active.length > 0) state = await maybeBackfill(ctx, state, spec.backfillMonths);
   await writeState(ctx, spec.stateParameterName, state);
   return {
@@ -70,7 +69,9 @@ export async function onRetry(event: RetryEvent, ctx: ActivatorContext): Promise
   try {
     const result = await activate(ctx, previous.pending);
     const active = [...new Set([...previous.active, ...result.active])];
-    const state: ActivationState = { ...previous, active, pending: result.pending, errors: result.errors, updatedAt: ctx.now().toISOString() };
+    let state: ActivationState = { ...previous, active, pending: result.pending, errors: result.errors, updatedAt: ctx.now().toISOString() };
+    // keys that became active now also get their past months, as the resource asked
+    if (previous.backfillMonths && result.active.length > 0) state = await maybeBackfill(ctx, state, previous.backfillMonths);
     await writeState(ctx, event.stateParameterName, state);
     return state;
   } catch (error) {
@@ -79,6 +80,19 @@ export async function onRetry(event: RetryEvent, ctx: ActivatorContext): Promise
     await writeState(ctx, event.stateParameterName, state);
     return state;
   }
+}
+
+/**
+ * Deactivates the keys that no other activation of the account and Region still holds. During a
+ * replacement CloudFormation creates the new activation before deleting the old one, so the
+ * keys the new one activated stay active.
+ */
+async function deactivateUnshared(ctx: ActivatorContext, keys: string[], ownParameter: string): Promise<void> {
+  const held = await keysHeldByOthers(ctx, ownParameter);
+  const unshared = keys.filter((k) => !held.has(k));
+  if (unshared.length === 0) return;
+  const errors = await setStatus(ctx, unshared, 'Inactive');
+  if (errors.length > 0) ctx.log('WARN', 'some keys were not deactivated', { errors });
 }
 
 function safeParse(props: Record<string, unknown> | undefined) {

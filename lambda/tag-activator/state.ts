@@ -1,17 +1,18 @@
-import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { KeyError } from './activation';
 import { errorName, Logger } from '../shared/log';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /** What the activation records in its SSM parameter, for people and for the scheduled retries. */
 export interface ActivationState {
-  readonly keys: string[];
   readonly active: string[];
   readonly pending: string[];
   readonly errors: KeyError[];
   readonly updatedAt: string;
   readonly lastBackfillAt?: string;
   readonly backfillError?: string;
+  /** months to backfill once keys become active (from the resource), for the scheduled retries */
+  readonly backfillMonths?: number;
 }
 
 export interface StateContext {
@@ -59,4 +60,31 @@ export async function deleteState(ctx: StateContext, name: string): Promise<void
   } catch (error) {
     if (errorName(error) !== 'ParameterNotFound') throw error;
   }
+}
+
+/** Where every activation keeps its state (one parameter each). */
+export const STATE_PREFIX = '/cdk-bedrock-cost-governance/tag-activation';
+
+/**
+ * The keys other activations of this account and Region hold (active or pending), read from
+ * their state parameters (every page): keys are account-wide, so one activation must not
+ * deactivate what another still wants.
+ */
+export async function keysHeldByOthers(ctx: StateContext, ownName: string): Promise<Set<string>> {
+  const held = new Set<string>();
+  let NextToken: string | undefined;
+  do {
+    const page = await withRetry(() => ctx.ssm.send(new GetParametersByPathCommand({ Path: STATE_PREFIX, Recursive: true, NextToken })), ctx.retry);
+    for (const parameter of page.Parameters ?? []) {
+      if (parameter.Name === ownName) continue;
+      try {
+        const state = JSON.parse(parameter.Value ?? '{}') as Partial<ActivationState>;
+        for (const key of [...(state.active ?? []), ...(state.pending ?? [])]) held.add(key);
+      } catch {
+        ctx.log('WARN', 'unreadable activation state', { parameter: parameter.Name });
+      }
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return held;
 }

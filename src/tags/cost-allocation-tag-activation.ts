@@ -49,8 +49,10 @@ export interface CostAllocationTagActivationProps {
   readonly backfillMonths?: number;
 
   /**
-   * Deactivate the keys when the resource is deleted (or a key is removed from it).
-   * Deactivating stops their reporting in Cost Explorer and budgets, so the default keeps them.
+   * Deactivate the keys when the resource is deleted (or a key is removed from it). Keys that
+   * another activation of the account and Region still holds stay active (so a replacement
+   * never switches off what its successor activated). Deactivating stops their reporting in
+   * Cost Explorer and budgets, so the default keeps them.
    * @default false
    */
   readonly deactivateOnDelete?: boolean;
@@ -102,6 +104,11 @@ export class CostAllocationTagActivation extends Construct {
     const months = props.backfillMonths;
     if (months !== undefined && !Token.isUnresolved(months) && (!Number.isInteger(months) || months < 1 || months > 12)) {
       throw propError(this, 'backfillMonths', `${months} must be an integer from 1 to 12 (Cost Explorer backfills at most 12 months)`);
+    }
+    // the state (active and pending keys, JSON) must fit a standard SSM parameter (4 KB)
+    const stateSize = JSON.stringify({ active: keys, pending: [] }).length;
+    if (stateSize > 3500) {
+      throw propError(this, 'tagKeys', `hold too many or too long keys for one activation (${stateSize} characters of state; at most 3500): split them over several activations`);
     }
     this.tagKeys = keys;
     this.stateParameterName = `${PARAMETER_PREFIX}${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
@@ -179,6 +186,11 @@ class ActivatorProvider extends Construct {
           service: 'ssm', resource: 'parameter', resourceName: name.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
         })),
       }),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadOtherActivationStates',
+      actions: ['ssm:GetParametersByPath'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: PARAMETER_PREFIX.slice(1, -1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }));
     acknowledgeNagFinding(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'Cost Explorer\'s cost allocation tag actions (ListCostAllocationTags, UpdateCostAllocationTagsStatus, StartCostAllocationTagBackfill) do not support resource-level permissions.',

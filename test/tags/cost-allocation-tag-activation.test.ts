@@ -72,6 +72,7 @@ describe('CostAllocationTagActivation', () => {
     [{ tagKeys: ['dept'], retrySchedule: 'every day' }, /Payer\/Tags: retrySchedule 'every day' must be an EventBridge Scheduler/],
     [{ tagKeys: ['dept'], backfillMonths: 13 }, /Payer\/Tags: backfillMonths 13 must be an integer from 1 to 12/],
     [{ tagKeys: ['dept'], backfillMonths: 0 }, /backfillMonths 0 must be an integer from 1 to 12/],
+    [{ tagKeys: Array.from({ length: 50 }, (_, i) => `department-cost-center-key-${i}`), includeIamPrincipalTags: true }, /Payer\/Tags: tagKeys hold too many or too long keys for one activation/],
   ])('bad input %#', (props, message) => {
     expect(() => new CostAllocationTagActivation(newStack(), 'Tags', props)).toThrow(message);
   });

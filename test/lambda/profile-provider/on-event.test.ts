@@ -14,7 +14,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clientRequestTokenFor, HandlerContext, onEvent } from '../../../lambda/profile-provider/on-event';
+import { clientRequestTokenFor, HandlerContext, modelIdOf, onEvent } from '../../../lambda/profile-provider/on-event';
 import { CfnCreateEvent, CfnDeleteEvent, CfnUpdateEvent } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
 
@@ -172,6 +172,27 @@ describe('adoption', () => {
     expect(bedrock.commandCalls(CreateInferenceProfileCommand)).toHaveLength(0);
   });
 
+  test('a profile with that name but another model is not adopted', async () => {
+    bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [summary(ARN, 'claims')] });
+    bedrock.on(GetInferenceProfileCommand).resolves({
+      inferenceProfileArn: ARN,
+      inferenceProfileId: 'abc123def456',
+      inferenceProfileName: 'claims',
+      status: 'ACTIVE',
+      type: 'APPLICATION',
+      models: [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' }],
+    });
+    await expect(onEvent(createEvent(props({ AdoptExisting: 'true' })), ctx)).rejects.toThrow(
+      /Cannot adopt application inference profile 'claims'.*copies amazon\.nova-pro-v1:0, not anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+    expect(bedrock.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+
+  test('modelIdOf reads foundation models and system-defined profiles', () => {
+    expect(modelIdOf('arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-3-70b-instruct-v1:0')).toBe('meta.llama3-3-70b-instruct-v1:0');
+    expect(modelIdOf(COPY_FROM)).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(modelIdOf('arn:aws:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
   test('without an existing profile, adoptExisting creates one', async () => {
     bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [] });
     bedrock.on(CreateInferenceProfileCommand).resolves({ inferenceProfileArn: ARN });
@@ -236,6 +257,16 @@ describe('update', () => {
   test('a new description under the same name fails too', async () => {
     getReturns();
     await expect(onEvent(updateEvent(props({ Description: 'new' }), props()), ctx)).rejects.toThrow(/Cannot change the description/);
+  });
+
+  test('a rename is recognised from the profile itself when the old properties are unreadable', async () => {
+    getReturns(ARN, 'claims');
+    bedrock.on(CreateInferenceProfileCommand).resolves({ inferenceProfileArn: OTHER_ARN });
+    bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: OTHER_ARN }).resolves({
+      inferenceProfileArn: OTHER_ARN, inferenceProfileId: 'zzz999yyy888', inferenceProfileName: 'claims-v2', status: 'ACTIVE', type: 'APPLICATION', models: [],
+    });
+    const res = await onEvent(updateEvent(props({ ProfileName: 'claims-v2' }), { SchemaVersion: '99', Something: 'else' }), ctx);
+    expect(res.PhysicalResourceId).toBe(OTHER_ARN);
   });
 
   test('a profile deleted outside CloudFormation gives a clear error', async () => {

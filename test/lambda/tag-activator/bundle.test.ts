@@ -91,6 +91,15 @@ describe('tag-activator bundle against the AWS fake', () => {
     await expect(handler(event('Create', ['dept']))).rejects.toThrow(/only in the management \(payer\) account.*Linked account doesn't have access/);
   });
 
+  test('deactivation on delete spares keys another activation still holds', async () => {
+    fake.state.seeTagKeys(['dept', 'team']);
+    const other = { ...event('Create', ['dept']), ResourceProperties: { SchemaVersion: '1', TagKeys: ['dept'], StateParameterName: `${PARAM}-other` } };
+    await handler(other);
+    await handler(event('Create', ['dept', 'team'], { DeactivateOnDelete: 'true' }));
+    await handler(event('Delete', ['dept', 'team'], { DeactivateOnDelete: 'true' }));
+    expect(await statuses()).toEqual({ dept: 'Active', team: 'Inactive' });
+  });
+
   test('delete leaves keys active by default and removes the state parameter', async () => {
     fake.state.seeTagKeys(['dept']);
     await handler(event('Create', ['dept']));

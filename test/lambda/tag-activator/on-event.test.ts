@@ -4,7 +4,7 @@ import {
   StartCostAllocationTagBackfillCommand,
   UpdateCostAllocationTagsStatusCommand,
 } from '@aws-sdk/client-cost-explorer';
-import { DeleteParameterCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CfnEvent } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
@@ -111,11 +111,14 @@ describe('tag activator', () => {
   });
 
   test('the scheduled retry activates keys that billing has seen since', async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ keys: ['dept', 'team'], active: ['dept'], pending: ['team'], errors: [], updatedAt: 'x' }) } });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ active: ['dept'], pending: ['team'], errors: [], updatedAt: 'x', backfillMonths: 2 }) } });
     billingKnows({ team: 'Inactive' });
     ce.on(UpdateCostAllocationTagsStatusCommand).resolves({ Errors: [] });
+    ce.on(StartCostAllocationTagBackfillCommand).resolves({});
     const state = await onRetry({ action: 'retry-pending', stateParameterName: PARAM }, ctx);
-    expect(state).toMatchObject({ active: ['dept', 'team'], pending: [] });
+    expect(state).toMatchObject({ active: ['dept', 'team'], pending: [], lastBackfillAt: NOW.toISOString() });
+    // the keys activated now get their past months too, as the resource asked
+    expect(ce.commandCalls(StartCostAllocationTagBackfillCommand)[0].args[0].input).toEqual({ BackfillFrom: '2026-09-01T00:00:00Z' });
     expect(ce.commandCalls(UpdateCostAllocationTagsStatusCommand)[0].args[0].input.CostAllocationTagsStatus).toEqual([{ TagKey: 'team', Status: 'Active' }]);
   });
 
@@ -126,7 +129,19 @@ describe('tag activator', () => {
     expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
   });
 
+  test('delete with DeactivateOnDelete deactivates only keys no other activation holds', async () => {
+    ssm.on(GetParametersByPathCommand)
+      .resolvesOnce({ Parameters: [{ Name: PARAM, Value: JSON.stringify({ active: ['dept', 'team'], pending: [] }) }], NextToken: 'n' })
+      .resolvesOnce({ Parameters: [{ Name: '/cdk-bedrock-cost-governance/tag-activation/Other', Value: JSON.stringify({ active: ['team'], pending: [] }) }] });
+    ssm.on(DeleteParameterCommand).resolves({});
+    ce.on(UpdateCostAllocationTagsStatusCommand).resolves({ Errors: [] });
+    await onEvent({ ...base, RequestType: 'Delete', PhysicalResourceId: PARAM, ResourceProperties: props(['dept', 'team'], { DeactivateOnDelete: 'true' }) } as CfnEvent, ctx);
+    expect(ce.commandCalls(UpdateCostAllocationTagsStatusCommand)[0].args[0].input.CostAllocationTagsStatus).toEqual([{ TagKey: 'dept', Status: 'Inactive' }]);
+    expect(ssm.commandCalls(GetParametersByPathCommand)[1].args[0].input.NextToken).toBe('n');
+  });
+
   test('delete with DeactivateOnDelete deactivates', async () => {
+    ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
     ssm.on(DeleteParameterCommand).rejects(new ParameterNotFound({ message: 'gone', $metadata: {} }));
     ce.on(UpdateCostAllocationTagsStatusCommand).resolves({ Errors: [] });
     await onEvent({ ...base, RequestType: 'Delete', PhysicalResourceId: PARAM, ResourceProperties: props(['dept'], { DeactivateOnDelete: 'true' }) } as CfnEvent, ctx);
