@@ -154,6 +154,28 @@ function executionRole(scope: Construct, description: string, statement: iam.Pol
   });
 }
 
+/** The budget action itself, run by `role` when `threshold` is crossed; created after the budget. */
+function budgetsAction(
+  root: Construct,
+  bind: BudgetEnforcementBindOptions,
+  run: { threshold: BudgetThreshold; approval: EnforcementApproval; role: iam.IRole },
+  actionType: 'APPLY_IAM_POLICY' | 'APPLY_SCP_POLICY',
+  definition: CfnBudgetsAction.DefinitionProperty,
+): BudgetEnforcementConfig {
+  const action = new CfnBudgetsAction(root, 'Action', {
+    budgetName: bind.budgetName,
+    actionType,
+    notificationType: run.threshold.spendType,
+    actionThreshold: { type: run.threshold.thresholdType, value: run.threshold.value },
+    approvalModel: run.approval,
+    executionRoleArn: run.role.roleArn,
+    definition,
+    subscribers: bind.subscribers,
+  });
+  action.addDependency(bind.budget);
+  return { action, executionRole: run.role };
+}
+
 /**
  * Denies invocation through every application inference profile that carries the cost center's
  * tags, in any account and Region (application inference profiles support aws:ResourceTag).
@@ -204,18 +226,8 @@ class DenyInvocationEnforcement extends BudgetEnforcement {
       resources: roles.map((r) => r.roleArn),
       conditions: { ArnEquals: { 'iam:PolicyARN': denyPolicy.managedPolicyArn } },
     }));
-    const action = new CfnBudgetsAction(root, 'Action', {
-      budgetName: bind.budgetName,
-      actionType: 'APPLY_IAM_POLICY',
-      notificationType: threshold.spendType,
-      actionThreshold: { type: threshold.thresholdType, value: threshold.value },
-      approvalModel: approval,
-      executionRoleArn: role.roleArn,
-      definition: { iamActionDefinition: { policyArn: denyPolicy.managedPolicyArn, roles: roles.map((r) => r.roleName) } },
-      subscribers: bind.subscribers,
-    });
-    action.addDependency(bind.budget);
-    return { action, executionRole: role };
+    return budgetsAction(root, bind, { threshold, approval, role }, 'APPLY_IAM_POLICY',
+      { iamActionDefinition: { policyArn: denyPolicy.managedPolicyArn, roles: roles.map((r) => r.roleName) } });
   }
 }
 
@@ -279,17 +291,6 @@ class DenyInvocationScpEnforcement extends BudgetEnforcement {
           `Resource::${arn}`);
       }
     }
-    const action = new CfnBudgetsAction(root, 'Action', {
-      budgetName: bind.budgetName,
-      actionType: 'APPLY_SCP_POLICY',
-      notificationType: threshold.spendType,
-      actionThreshold: { type: threshold.thresholdType, value: threshold.value },
-      approvalModel: approval,
-      executionRoleArn: role.roleArn,
-      definition: { scpActionDefinition: { policyId: scp.attrId, targetIds } },
-      subscribers: bind.subscribers,
-    });
-    action.addDependency(bind.budget);
-    return { action, executionRole: role };
+    return budgetsAction(root, bind, { threshold, approval, role }, 'APPLY_SCP_POLICY', { scpActionDefinition: { policyId: scp.attrId, targetIds } });
   }
 }

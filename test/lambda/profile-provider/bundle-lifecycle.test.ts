@@ -4,9 +4,9 @@
  * faults. After every scenario the fake's state is compared with what CloudFormation would
  * believe: no orphaned profile (one that exists but no live resource names), no lost tag.
  */
-import * as path from 'path';
 import { BedrockClient, CreateInferenceProfileCommand, ListTagsForResourceCommand } from '@aws-sdk/client-bedrock';
-import { AwsFake, startAwsFake } from '../../fakes/aws';
+import { AwsFake } from '../../fakes/aws';
+import { loadShippedBundle, ShippedBundle } from '../../support/shipped-bundle';
 
 type Props = Record<string, unknown>;
 type Handler = (event: unknown) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
@@ -15,7 +15,6 @@ const COPY_FROM = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.a
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/lifecycle/1';
 
 let fake: AwsFake;
-let restoreEnv: () => void;
 let handler: Handler;
 let bedrock: BedrockClient;
 const totals = { scenarios: 0, orphaned: 0, lostTags: 0 };
@@ -111,26 +110,19 @@ async function audit(stack: SimulatedStack): Promise<{ orphaned: string[]; lostT
   return { orphaned, lostTags };
 }
 
+let bundle: ShippedBundle<Handler>;
+
 beforeAll(async () => {
-  fake = await startAwsFake({ accountId: '123456789012', region: 'us-east-1' });
-  restoreEnv = fake.applyEnv();
-  process.env.LOG_LEVEL = 'OFF';
-  // the bundle's backoff, shortened: the number of attempts stays the production default
-  process.env.RETRY_BASE_DELAY_MS = '5';
-  process.env.RETRY_MAX_DELAY_MS = '50';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  handler = require(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'profile-provider', 'index.js')).handler;
+  bundle = await loadShippedBundle<Handler>('profile-provider');
+  fake = bundle.fake;
+  handler = bundle.handler;
   bedrock = new BedrockClient({ ...fake.clientConfig(), maxAttempts: 1 });
 });
 
 afterAll(async () => {
   // eslint-disable-next-line no-console
   console.log(`profile-provider bundle: ${totals.scenarios} lifecycle checks, ${totals.orphaned} orphaned profiles, ${totals.lostTags} lost tags`);
-  restoreEnv();
-  delete process.env.LOG_LEVEL;
-  delete process.env.RETRY_BASE_DELAY_MS;
-  delete process.env.RETRY_MAX_DELAY_MS;
-  await fake.stop();
+  await bundle.close();
 });
 
 afterEach(() => fake.reset());

@@ -2,16 +2,15 @@
  * The shipped tag-activator bundle (assets/lambda/tag-activator/index.js) against the local AWS
  * fake: Cost Explorer and SSM over the real SDK clients, as in a deployed function.
  */
-import * as path from 'path';
 import { CostExplorerClient, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AwsFake, startAwsFake } from '../../fakes/aws';
+import { AwsFake } from '../../fakes/aws';
+import { loadShippedBundle, ShippedBundle } from '../../support/shipped-bundle';
 
 type Handler = (event: unknown) => Promise<{ PhysicalResourceId?: string; Data?: Record<string, string> } & Record<string, unknown>>;
 
 const PARAM = '/cdk-bedrock-cost-governance/tag-activation/Payer-Tags-ABCD1234';
 let fake: AwsFake;
-let restoreEnv: () => void;
 let handler: Handler;
 
 const event = (type: 'Create' | 'Delete', keys: string[], extra: Record<string, unknown> = {}) => ({
@@ -41,21 +40,15 @@ async function state(): Promise<Record<string, unknown>> {
   return JSON.parse((await ssm.send(new GetParameterCommand({ Name: PARAM }))).Parameter!.Value!);
 }
 
+let bundle: ShippedBundle<Handler>;
+
 beforeAll(async () => {
-  fake = await startAwsFake({ accountId: '123456789012' });
-  restoreEnv = fake.applyEnv();
-  process.env.LOG_LEVEL = 'OFF';
-  process.env.RETRY_BASE_DELAY_MS = '5';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  handler = require(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'tag-activator', 'index.js')).handler;
+  bundle = await loadShippedBundle<Handler>('tag-activator');
+  fake = bundle.fake;
+  handler = bundle.handler;
 });
 
-afterAll(async () => {
-  restoreEnv();
-  delete process.env.LOG_LEVEL;
-  delete process.env.RETRY_BASE_DELAY_MS;
-  await fake.stop();
-});
+afterAll(async () => bundle.close());
 
 afterEach(() => fake.reset());
 
