@@ -67,7 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json', '/.tmp/', '/rosetta/', '.jsii.tabl.json'] },
   githubOptions: { mergify: false },
   pullRequestTemplate: false,
 });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildInsuranceApp, MODELS } from '../../examples/insurance/app';
@@ -6,7 +8,7 @@ import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
 
 describe('examples/insurance', () => {
-  const outdir = path.join(__dirname, '..', '..', '.tmp', 'insurance-test');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'insurance-test-'));
   const { app, stack, billing } = buildInsuranceApp(outdir);
   const template = Template.fromStack(stack);
   const billingTemplate = Template.fromStack(billing);
