@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // integ tests: integ-runner 2.197.x reads cloud assembly schema 53 (aws-cdk-lib 2.257), offline snapshot checks
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
   jestOptions: {
     jestVersion: '^30',
@@ -65,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'examples', 'bench', '.projenrc.ts', 'projenrc'],
   },
-  gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/', '.jsii.tabl.json'],
+  gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/', '.jsii.tabl.json', '/test/integ/*.snapshot/asset.*'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json', '/.tmp/', '/rosetta/', '.jsii.tabl.json'] },
   githubOptions: { mergify: false },
@@ -124,9 +127,22 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 
+// integ tests (test/integ/integ.*.ts): `integ:update` records snapshots offline (a real deploy
+// with assertions runs with `integ-runner` and AWS credentials); the test task verifies them.
+const integArgs = '--directory test/integ --language typescript --app "ts-node --transpile-only {filePath}"';
+project.addTask('integ:update', {
+  description: 'Record the integ test snapshots offline (dry run)',
+  exec: `integ-runner ${integArgs} --update-on-failed --dry-run`,
+});
+const integ = project.addTask('integ', {
+  description: 'Verify the integ test snapshots (offline: templates and assertions must match what is recorded)',
+  exec: `integ-runner ${integArgs}`,
+});
+
 // the test task must work on a fresh clone by itself: bundle first, then type-check, then jest
 project.testTask.prependSpawn(typecheck);
 project.testTask.prependSpawn(bundle);
+project.testTask.spawn(integ);
 
 // ---- README examples are compiled by jsii-rosetta ----
 const rosetta = project.addTask('rosetta:extract', {
