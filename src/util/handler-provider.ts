@@ -16,7 +16,7 @@ export interface HandlerProviderProps {
   readonly handlerName: string;
   /** What the function does. */
   readonly description: string;
-  /** How long one event may take. */
+  /** How long one event may take. @default Duration.minutes(5) */
   readonly timeout?: Duration;
   /** Network, logging and encryption settings. */
   readonly options: ProviderOptions;
