@@ -1,11 +1,13 @@
-import { Annotations, Aws, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Lazy, Names, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_LIMITS, DASHBOARD_NAME } from './cloudwatch-limits';
 import { CostCenterProfiles } from './cost-center-profiles';
 import { costExplorerUrl } from './cost-explorer-link';
-import { packSections } from './dashboard-packer';
+import { DashboardPage, PAGE_LIMITS, PageLimits, packSections } from './dashboard-packer';
 import { requirePrice } from './estimated-cost';
+import { CLOUDFORMATION_LIMITS, DASHBOARD_BUDGETS } from './template-limits';
+import { addSizes, TemplateSize, TemplateSizer } from './template-size';
 import {
   BuildOptions, byCostCenterRows, describePeriod, PlannedRow, ProfileEntry, sectionRows, text, totalsRows, UsageSection,
 } from './widgets';
@@ -55,7 +57,8 @@ export interface UsageDashboardProps {
   /**
    * The name of the (first) dashboard: 1–255 characters of `A-Za-z0-9_-`. When the profiles
    * need more than one dashboard (CloudWatch allows 500 widgets and 2,500 metrics per
-   * dashboard), the others are named `<name>-2`, `<name>-3` …
+   * dashboard; see `nestedStacks` for the template sizes), the others are named `<name>-2`,
+   * `<name>-3` …
    * @default - generated from the construct's address, unique in the account
    */
   readonly dashboardName?: string;
@@ -71,7 +74,43 @@ export interface UsageDashboardProps {
    * @default 'Amazon Bedrock usage'
    */
   readonly title?: string;
+
+  /**
+   * Put dashboards in nested stacks (`AWS::CloudFormation::Stack`, children of this construct,
+   * one dashboard each), so that no template passes CloudFormation's 1 MB or 200 parameters,
+   * whatever the number of cost centers.
+   *
+   * - `true`: every dashboard, the first too, goes into a nested stack of its own.
+   * - `false`: every dashboard stays in the stack's template, split at CloudWatch's limits
+   *   only; synth fails when their bodies would make the template larger than CloudFormation
+   *   accepts.
+   *
+   * Besides CloudWatch's limits, a dashboard kept in the stack is packed to at most about
+   * 300 KB of its template (by default), one in a nested stack to at most about 400 KB and 190
+   * distinct values read from enclosing stacks (a profile ID read with `Fn::GetAtt`, a
+   * `dashboardName` from a parameter …): CDK passes each such value as a parameter of the
+   * nested stack, and a template declares at most 200. Nested stack templates are file assets,
+   * published by `cdk deploy` (they need a bootstrapped environment).
+   *
+   * A dashboard that moves between stacks in one deployment (when this setting changes) is
+   * created in its new stack before it is deleted from the old one, under the same name:
+   * change `dashboardName` at the same time.
+   * @default - automatic: the first dashboard (the overview) stays in the stack; when the
+   * profiles need more than one dashboard, each of the others goes into a nested stack of its
+   * own. Where a dashboard goes depends on its position only, so none moves between stacks as
+   * cost centers come and go.
+   */
+  readonly nestedStacks?: boolean;
 }
+
+/** The bytes the UsageDashboards of each stack keep in its own template. */
+const STACK_BYTES = new WeakMap<Stack, number>();
+
+/** The bytes of a dashboard's resource around its body, and of a nested stack around its dashboard. */
+const DASHBOARD_RESOURCE_BYTES = 400;
+const NESTED_TEMPLATE_BYTES = 300;
+/** The bytes of an `AWS::CloudFormation::Stack` resource in the parent (`TemplateURL`, metadata), without its parameters. */
+const NESTED_STACK_RESOURCE_BYTES = 1200;
 
 /**
  * CloudWatch dashboards of Amazon Bedrock usage by cost center: an overview (totals over the
@@ -86,9 +125,9 @@ export interface UsageDashboardProps {
  *
  * Large sets are split automatically: widgets, metrics per widget and metrics per dashboard
  * are counted, and a new dashboard (`<name>-2`, `<name>-3` …) is started before a CloudWatch
- * limit is reached; the first dashboard links to the others. The CloudFormation template still
- * has to stay under 1 MB: with hundreds of cost centers, spread them over several stacks
- * (a warning says when the dashboards alone approach that size).
+ * limit is reached; the first dashboard links to the others and they link back. So that no
+ * CloudFormation template passes 1 MB (or 200 parameters), every dashboard after the first goes
+ * into a nested stack of its own (see `nestedStacks`).
  *
  * Tags applied with `Tags.of()` are not rendered on the dashboards: the
  * `AWS::CloudWatch::Dashboard` resource schema the library validates against has no `Tags`.
@@ -122,12 +161,16 @@ export class UsageDashboard extends Construct {
     this.validatePeriod(period);
     const showCost = props.showEstimatedCost ?? true;
     const pricing = props.pricing ?? ModelPricing.builtIn();
-    const options: BuildOptions = { period, showCost, region: Stack.of(this).region };
+    const stack = Stack.of(this);
+    const sizer = new TemplateSizer(stack);
+    // a literal Region keeps tokens out of the bodies; else AWS::Region, which every stack (nested too) reads itself
+    const region = Token.isUnresolved(stack.region) ? Aws.REGION : stack.region;
+    const options: BuildOptions = { period, showCost, region, sizer };
     const title = props.title ?? 'Amazon Bedrock usage';
 
     const sections = this.sections(props, pricing, showCost);
     const overview: PlannedRow[] = [...totalsRows(sections, options), ...byCostCenterRows(sections, options)];
-    const pages = packSections([overview, ...sections.map((s) => sectionRows(s, options))]);
+    const pages = packSections([overview, ...sections.map((s) => sectionRows(s, options))], (i) => this.pageLimits(i, props.nestedStacks));
 
     const baseName = props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 200, separator: '-', allowedSpecialCharacters: '_-' });
     this.dashboardNames = pages.map((_, i) => (i === 0 ? baseName : `${baseName}-${i + 1}`));
@@ -135,28 +178,81 @@ export class UsageDashboard extends Construct {
 
     const links = this.dashboardNames.map((name, i) => `[${i === 0 ? 'overview' : `part ${i + 1}`}](${dashboardUrl(this, name)})`);
     const profileCount = sections.reduce((n, s) => n + s.profiles.length, 0);
+    let stackBytes = 0;
     this.dashboards = pages.map((page, i) => {
-      const dashboard = new cloudwatch.Dashboard(this, i === 0 ? 'Dashboard' : `Dashboard${i + 1}`, {
+      const nested = page.limits.nested === true;
+      const dashboard = new cloudwatch.Dashboard(nested ? new NestedStack(this, `Part${i + 1}`) : this, i === 0 ? 'Dashboard' : `Dashboard${i + 1}`, {
         dashboardName: this.dashboardNames[i],
         defaultInterval: props.defaultInterval ?? Duration.days(1),
         periodOverride: cloudwatch.PeriodOverride.INHERIT,
       });
       const header = i === 0
-        ? text(overviewMarkdown(title, sections, profileCount, showCost, period, links), 5)
-        : text(`# ${escapeMarkdown(title)} (${i + 1} of ${pages.length})\nContinued from the ${links[0]}. All parts: ${links.join(', ')}.`, 2);
+        ? text(overviewMarkdown(title, sections, profileCount, showCost, period, links), 5, sizer)
+        : text(`# ${escapeMarkdown(title)} (${i + 1} of ${pages.length})\nContinued from the ${links[0]}. All parts: ${links.join(', ')}.`, 2, sizer);
       dashboard.addWidgets(header.widget);
       for (const row of page.rows) dashboard.addWidgets(new cloudwatch.Row(...row.map((w) => w.widget)));
       // AWS::CloudWatch::Dashboard has no Tags in the resource schema the library validates against
       (dashboard.node.defaultChild as cloudwatch.CfnDashboard).addPropertyDeletionOverride('Tags');
+      stackBytes += nested ? this.checkNestedPage(page, header.size!, sizer, i) : page.bytes + header.size!.inStack + DASHBOARD_RESOURCE_BYTES;
       return dashboard;
     });
 
-    const estimatedBytes = pages.reduce((n, p) => n + p.metrics * 130 + p.widgets * 300, 0);
-    if (estimatedBytes > 700_000) {
-      Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:dashboards:templateSize',
-        `the dashboard bodies take about ${Math.round(estimatedBytes / 1000)} KB of the stack's template (CloudFormation allows 1 MB in all): `
-        + 'spread the cost centers over several UsageDashboards in different stacks');
+    const inStack = pages.filter((p) => !p.limits.nested).length;
+    const others = STACK_BYTES.get(stack) ?? 0;
+    const total = others + stackBytes;
+    STACK_BYTES.set(stack, total);
+    const about = `about ${Math.round(total / 1000)} KB`;
+    const kept = `${inStack} dashboard(s) of this construct${others > 0 ? ' and those of the other UsageDashboards of the stack' : ''}`;
+    if (total > DASHBOARD_BUDGETS.failStackBytes) {
+      throw propError(this, 'nestedStacks', props.nestedStacks === false
+        ? `false would make the stack template ${about} (${kept} alone); CloudFormation accepts 1 MB: `
+          + 'allow nestedStacks or split the cost centers over several UsageDashboards in different stacks'
+        : `${props.nestedStacks ?? 'unset'} still leaves ${kept} in the stack template: ${about}; CloudFormation accepts 1 MB: `
+          + 'set nestedStacks: true on the UsageDashboards of the stack or put them in different stacks');
     }
+    if (total > DASHBOARD_BUDGETS.warnStackBytes) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:dashboards:templateSize',
+        `the dashboards take ${about} of the stack's template (${kept}; CloudFormation allows 1 MB in all): `
+        + 'allow nestedStacks, or spread the cost centers over several UsageDashboards in different stacks');
+    }
+  }
+
+  /**
+   * The limits of page `index` (from 0): CloudWatch's, and the template budgets of the stack
+   * that receives it. With `nestedStacks: false` only the total counts (checked after packing).
+   */
+  private pageLimits(index: number, nestedStacks: boolean | undefined): PageLimits {
+    if (nestedStacks === true || (nestedStacks === undefined && index > 0)) {
+      return {
+        ...PAGE_LIMITS,
+        nested: true,
+        bytes: DASHBOARD_BUDGETS.nestedDashboardBytes - DASHBOARD_BUDGETS.headerBytes,
+        references: DASHBOARD_BUDGETS.nestedReferences,
+      };
+    }
+    if (nestedStacks === false) return PAGE_LIMITS;
+    return { ...PAGE_LIMITS, bytes: DASHBOARD_BUDGETS.stackDashboardBytes - DASHBOARD_BUDGETS.headerBytes };
+  }
+
+  /**
+   * Checks a page placed in a nested stack against CloudFormation's limits (only a row too
+   * large on its own can break them) and returns what its nested stack adds to the parent.
+   */
+  private checkNestedPage(page: DashboardPage, header: TemplateSize, sizer: TemplateSizer, index: number): number {
+    const all = addSizes([header, { inStack: 0, nested: 0, references: [...page.references] }]);
+    const parameters = sizer.parameterBytes(all.references);
+    const bytes = page.bytes + header.nested + DASHBOARD_RESOURCE_BYTES + NESTED_TEMPLATE_BYTES + parameters.declared;
+    const name = this.dashboardNames[index];
+    if (all.references.length > CLOUDFORMATION_LIMITS.parametersPerTemplate) {
+      throw propError(this, 'costCenters', `need ${all.references.length} values of the enclosing stacks on dashboard ${name} `
+        + `(one widget shows that many profile IDs read from the template; a nested stack accepts ${CLOUDFORMATION_LIMITS.parametersPerTemplate} parameters): `
+        + 'set nestedStacks: false, or use profiles whose IDs are known at synth');
+    }
+    if (bytes > CLOUDFORMATION_LIMITS.templateBytes) {
+      throw propError(this, 'costCenters', `make dashboard ${name} about ${Math.round(bytes / 1000)} KB (CloudFormation accepts 1 MB per template): `
+        + 'use shorter construct ids for the profiles and shorter cost center names');
+    }
+    return NESTED_STACK_RESOURCE_BYTES + parameters.passed;
   }
 
   /** The sections: the cost centers given, then those of profiles created for a cost center, then lone profiles. */
@@ -200,10 +296,10 @@ export class UsageDashboard extends Construct {
       }));
       const names = profiles.map((p) => escapeMarkdown(p.label)).join(', ');
       const header = (tags: { [key: string]: string }) => sectionMarkdown(g.title, g.costCenter !== undefined, tags, names);
-      const markdown = g.costCenter
-        ? header(g.costCenter.tags)
-        : Lazy.string({ produce: () => header(g.profiles[0].costAllocationTags) });
-      return { title: g.title, profiles, markdown };
+      if (g.costCenter) return { title: g.title, profiles, markdown: header(g.costCenter.tags) };
+      // tags applied with Tags.of() are known at synth only: the size is estimated with those known now
+      const markdown = Lazy.string({ produce: () => header(g.profiles[0].costAllocationTags) });
+      return { title: g.title, profiles, markdown, markdownEstimate: header(g.profiles[0].costAllocationTags) };
     });
   }
 

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CLOUDWATCH_LIMITS } from './cloudwatch-limits';
+import { TemplateSize, TemplateSizer } from './template-size';
 import { ModelPricing, TokenPrice } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 
@@ -27,12 +28,19 @@ export interface UsageSection {
   readonly profiles: ProfileEntry[];
   /** Markdown of the section's header (may hold a lazy value). */
   readonly markdown: string;
+  /** The header as it reads now, to estimate its size when `markdown` is lazy. */
+  readonly markdownEstimate?: string;
 }
 
-/** A widget and the number of metric entries it renders. */
+/** A widget, the number of metric entries it renders and what it adds to a template. */
 export interface PlannedWidget {
   readonly widget: cloudwatch.IWidget;
   readonly metrics: number;
+  /**
+   * Its estimated size in a template and its references.
+   * @default - nothing (not measured)
+   */
+  readonly size?: TemplateSize;
 }
 
 /** Widgets side by side (at most 24 grid units wide). */
@@ -42,9 +50,17 @@ export type PlannedRow = PlannedWidget[];
 export interface BuildOptions {
   readonly period: Duration;
   readonly showCost: boolean;
-  /** The Region of the metrics (the stack's; a literal one keeps tokens out of the body). */
+  /**
+   * The Region of the metrics (the stack's; a literal one keeps tokens out of the body, else
+   * `Aws.REGION`, which a nested stack resolves itself, without a parameter).
+   */
   readonly region: string;
+  /** Measures the widgets. @default - not measured */
+  readonly sizer?: TemplateSizer;
 }
+
+/** What positioning adds to a widget's JSON (`"x":…,"y":…,` escaped) and the comma between widgets. */
+const POSITION_BYTES = 24;
 
 /** Profiles per section chart: 3 entries per profile at most (latency, errors, cost) → 480. */
 export const PROFILES_PER_SECTION_WIDGET = Math.floor(CLOUDWATCH_LIMITS.metricsPerWidget / 3) - 6;
@@ -71,21 +87,34 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /** The number of entries of the `metrics` arrays a widget renders (metrics and expressions). */
 export function metricEntries(widget: cloudwatch.IWidget): number {
+  return entriesOf(widget.toJson());
+}
+
+/** The number of entries of the `metrics` arrays of rendered widgets. */
+function entriesOf(json: unknown[]): number {
   let total = 0;
-  for (const json of widget.toJson()) {
-    const metrics = (json as { properties?: { metrics?: unknown[] } }).properties?.metrics;
+  for (const w of json) {
+    const metrics = (w as { properties?: { metrics?: unknown[] } }).properties?.metrics;
     total += Array.isArray(metrics) ? metrics.length : 0;
   }
   return total;
 }
 
-/** Plans a widget, checking the per-widget limit (a failed check is a bug of the builders). */
-export function plan(widget: cloudwatch.IWidget): PlannedWidget {
-  const metrics = metricEntries(widget);
+/** Plans a widget, checking the per-widget limit (a failed check is a bug of the builders), measured with `sizer`. */
+export function plan(widget: cloudwatch.IWidget, sizer?: TemplateSizer): PlannedWidget {
+  const json = widget.toJson();
+  const metrics = entriesOf(json);
   if (metrics > CLOUDWATCH_LIMITS.metricsPerWidget) {
     throw new Error(`internal error: a usage dashboard widget has ${metrics} metrics (limit ${CLOUDWATCH_LIMITS.metricsPerWidget})`);
   }
-  return { widget, metrics };
+  return { widget, metrics, ...(sizer ? { size: measured(sizer, json) } : {}) };
+}
+
+function measured(sizer: TemplateSizer, json: unknown[]): TemplateSize {
+  const size = sizer.measure(json);
+  // the array brackets of `json` are not in the body; positions are
+  const extra = POSITION_BYTES * json.length - 2;
+  return { inStack: size.inStack + extra, nested: size.nested + extra, references: size.references };
 }
 
 /** Lays widgets out in rows of at most 24 grid units. */
@@ -141,20 +170,26 @@ export function tokensOf(entry: ProfileEntry, ids: IdAllocator, period: Duration
   });
 }
 
-/** A text widget. */
-export function text(markdown: string, height: number): PlannedWidget {
-  return { widget: new cloudwatch.TextWidget({ markdown, width: 24, height }), metrics: 0 };
+/**
+ * A text widget, measured with `sizer`; `estimate` stands for `markdown` when that is lazy
+ * (measuring would resolve it now).
+ */
+export function text(markdown: string, height: number, sizer?: TemplateSizer, estimate?: string): PlannedWidget {
+  const widget = new cloudwatch.TextWidget({ markdown, width: 24, height });
+  if (!sizer) return { widget, metrics: 0 };
+  const json = estimate === undefined ? widget.toJson() : new cloudwatch.TextWidget({ markdown: estimate, width: 24, height }).toJson();
+  return { widget, metrics: 0, size: measured(sizer, json) };
 }
 
 /** The rows of one section: header, then usage, cost, latency, errors and throttles. */
 export function sectionRows(section: UsageSection, options: BuildOptions): PlannedRow[] {
   const { period, showCost } = options;
   const parts = chunk(section.profiles, PROFILES_PER_SECTION_WIDGET);
-  const rows: PlannedRow[] = [[text(section.markdown, 2)]];
+  const rows: PlannedRow[] = [[text(section.markdown, 2, options.sizer, section.markdownEstimate)]];
   parts.forEach((profiles, i) => {
     const suffix = parts.length > 1 ? ` (${i + 1}/${parts.length})` : '';
     const graph = (title: string, left: cloudwatch.IMetric[], width: number, extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
-      plan(new cloudwatch.GraphWidget({ title: `${section.title}: ${title}${suffix}`, left, width, height: 6, period, region: options.region, ...extra }));
+      plan(new cloudwatch.GraphWidget({ title: `${section.title}: ${title}${suffix}`, left, width, height: 6, period, region: options.region, ...extra }), options.sizer);
     const usage: PlannedWidget[] = [
       graph('invocations', profiles.map((p) => p.profile.metricInvocations({ period, label: p.label })), showCost ? 8 : 12),
       graph('input and output tokens', profiles.flatMap((p) => [
@@ -217,7 +252,8 @@ export function totalsRows(sections: UsageSection[], options: BuildOptions): Pla
     const title = parts.length > 1
       ? `Totals over the time range, profiles ${i * size + 1}–${i * size + profiles.length} of ${all.length}`
       : 'Totals over the time range';
-    return [plan(new cloudwatch.SingleValueWidget({ title, metrics, setPeriodToTimeRange: true, width: 24, height: 4, region: options.region }))];
+    const widget = new cloudwatch.SingleValueWidget({ title, metrics, setPeriodToTimeRange: true, width: 24, height: 4, region: options.region });
+    return [plan(widget, options.sizer)];
   });
 }
 
@@ -236,6 +272,8 @@ export function byCostCenterRows(sections: UsageSection[], options: BuildOptions
     const parts = unit.profiles.map((p) => ({ id: ids.next('c'), metric: showCost ? costOf(p, ids, period) : tokensOf(p, ids, period) }));
     return { id: ids.next('s'), metric: sumOf(parts, unit.title, period) };
   });
+  // each group's chart is followed by its top cost centers: both show the same profiles, so a
+  // page of a nested stack holds them with the same parameters
   groups.forEach((group, i) => {
     const suffix = groups.length > 1 ? ` (${i + 1}/${groups.length})` : '';
     rows.push([plan(new cloudwatch.GraphWidget({
@@ -246,33 +284,29 @@ export function byCostCenterRows(sections: UsageSection[], options: BuildOptions
       height: 6,
       period,
       region: options.region,
-    }))]);
-  });
-  if (units.length > 1) {
-    groups.forEach((group, i) => {
-      const suffix = groups.length > 1 ? ` (${i + 1}/${groups.length})` : '';
-      const ids = new IdAllocator();
-      const all = series(group, ids);
-      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-      for (const s of all) usingMetrics[s.id] = s.metric;
-      const top = expression({
-        expression: `SORT([${all.map((s) => s.id).join(',')}],SUM,DESC,${TOP_COST_CENTERS})`,
-        usingMetrics,
-        label: '',
-        period,
-      });
-      rows.push([plan(new cloudwatch.GraphWidget({
-        title: `Top ${TOP_COST_CENTERS} cost centers by ${showCost ? 'estimated cost' : 'tokens'} over the time range${suffix}`,
-        left: [top],
-        view: cloudwatch.GraphWidgetView.BAR,
-        setPeriodToTimeRange: true,
-        width: 24,
-        height: 6,
-        period,
-        region: options.region,
-      }))]);
+    }), options.sizer)]);
+    if (units.length === 1) return;
+    const ids = new IdAllocator();
+    const all = series(group, ids);
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    for (const s of all) usingMetrics[s.id] = s.metric;
+    const top = expression({
+      expression: `SORT([${all.map((s) => s.id).join(',')}],SUM,DESC,${TOP_COST_CENTERS})`,
+      usingMetrics,
+      label: '',
+      period,
     });
-  }
+    rows.push([plan(new cloudwatch.GraphWidget({
+      title: `Top ${TOP_COST_CENTERS} cost centers by ${showCost ? 'estimated cost' : 'tokens'} over the time range${suffix}`,
+      left: [top],
+      view: cloudwatch.GraphWidgetView.BAR,
+      setPeriodToTimeRange: true,
+      width: 24,
+      height: 6,
+      period,
+      region: options.region,
+    }), options.sizer)]);
+  });
   return rows;
 }
 

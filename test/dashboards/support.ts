@@ -45,17 +45,27 @@ export interface BodyWidget {
 
 /** A dashboard of the template, its body parsed (intrinsics replaced by `<Ref:x>` / `<GetAtt:x.y>`). */
 export interface ParsedDashboard {
+  /** The stack whose template holds it: the stack given or a nested stack beneath it. */
+  readonly stack: Stack;
   readonly logicalId: string;
   readonly name: unknown;
   readonly widgets: BodyWidget[];
   readonly bodyLength: number;
 }
 
+/** The stack and the nested stacks beneath it, the stack first, then in construction order. */
+export function stackAndNested(stack: Stack): Stack[] {
+  return [stack, ...stack.node.findAll().filter((c): c is Stack => c !== stack && Stack.isStack(c))];
+}
+
+/** The dashboards of the stack's template, then those of the nested stacks beneath it. */
 export function dashboards(stack: Stack): ParsedDashboard[] {
-  const resources = Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard');
-  return Object.entries(resources).map(([logicalId, r]) => {
-    const body = flatten(r.Properties.DashboardBody);
-    return { logicalId, name: r.Properties.DashboardName, widgets: JSON.parse(body).widgets, bodyLength: body.length };
+  return stackAndNested(stack).flatMap((s) => {
+    const resources = Template.fromStack(s).findResources('AWS::CloudWatch::Dashboard');
+    return Object.entries(resources).map(([logicalId, r]) => {
+      const body = flatten(r.Properties.DashboardBody);
+      return { stack: s, logicalId, name: r.Properties.DashboardName, widgets: JSON.parse(body).widgets, bodyLength: body.length };
+    });
   });
 }
 
