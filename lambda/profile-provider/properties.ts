@@ -3,6 +3,8 @@
  * validated as the Bedrock API would, so that a bad value fails before any call is made.
  */
 
+import { boolProp } from '../shared/cfn-event';
+
 /** The newest property schema this handler understands. */
 export const HANDLER_SCHEMA_VERSION = 1;
 
@@ -25,10 +27,6 @@ export class InvalidPropertiesError extends Error {
     super(`Invalid properties of the application inference profile: ${problems.join('; ')}`);
     this.name = 'InvalidPropertiesError';
   }
-}
-
-function asBool(value: unknown): boolean {
-  return value === true || value === 'true';
 }
 
 /** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
@@ -59,8 +57,8 @@ export function parseProperties(props: Record<string, unknown>): ProfileSpec {
     description: description as string | undefined,
     copyFrom: copyFrom as string,
     tags,
-    adoptExisting: asBool(props.AdoptExisting),
-    deleteAdoptedOnRemoval: asBool(props.DeleteAdoptedOnRemoval),
+    adoptExisting: boolProp(props.AdoptExisting),
+    deleteAdoptedOnRemoval: boolProp(props.DeleteAdoptedOnRemoval),
   };
 }
 

@@ -1,3 +1,5 @@
+import { boolProp } from '../shared/cfn-event';
+
 /** The activation custom resource's properties, parsed and validated before any call. */
 export const HANDLER_SCHEMA_VERSION = 1;
 
@@ -36,6 +38,6 @@ export function parseActivationProperties(props: Record<string, unknown>): Activ
     tagKeys: [...new Set(keys as string[])],
     stateParameterName: name as string,
     backfillMonths,
-    deactivateOnDelete: props.DeactivateOnDelete === true || props.DeactivateOnDelete === 'true',
+    deactivateOnDelete: boolProp(props.DeactivateOnDelete),
   };
 }

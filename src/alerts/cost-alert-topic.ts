@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createKey } from '../util/keys';
-import { propError } from '../util/validation';
+import { EMAIL_ADDRESS, propError } from '../util/validation';
 
 /** Properties of a {@link CostAlertTopic}. */
 export interface CostAlertTopicProps {
@@ -31,7 +31,6 @@ export interface CostAlertTopicProps {
 }
 
 const SINGLETON_ID = 'BedrockCostAlertTopic';
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The KMS-encrypted SNS topic that budgets, cost anomaly subscriptions and alarms publish to.
@@ -56,7 +55,7 @@ export class CostAlertTopic extends Construct {
   constructor(scope: Construct, id: string, props: CostAlertTopicProps = {}) {
     super(scope, id);
     for (const email of props.emails ?? []) {
-      if (!EMAIL.test(email)) throw propError(this, 'emails', `'${email}' must be an email address`);
+      if (!EMAIL_ADDRESS.test(email)) throw propError(this, 'emails', `'${email}' must be an email address`);
     }
     const stack = Stack.of(this);
     const account = stack.account;

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { CostAlertTopic } from '../alerts/cost-alert-topic';
-import { isToken, propError } from '../util/validation';
+import { EMAIL_ADDRESS, isToken, propError } from '../util/validation';
 
 /** Who a budget alert notifies, resolved for a construct. */
 export interface BudgetSubscribersConfig {
@@ -25,7 +25,6 @@ export const SUBSCRIBER_RULES = {
   maxTopics: 1,
 } as const;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Who a budget alert notifies: an SNS topic and/or up to 10 email addresses.
@@ -81,7 +80,7 @@ export class BudgetSubscribers {
     const seen = new Set<string>();
     for (const email of emails) {
       if (isToken(email)) continue;
-      if (!EMAIL.test(email)) throw propError(scope, prop, `email '${email}' must be an email address (name@domain.tld)`);
+      if (!EMAIL_ADDRESS.test(email)) throw propError(scope, prop, `email '${email}' must be an email address (name@domain.tld)`);
       if (seen.has(email.toLowerCase())) throw propError(scope, prop, `email '${email}' appears twice`);
       seen.add(email.toLowerCase());
     }
