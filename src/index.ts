@@ -1,5 +1,6 @@
 // shared settings
 export * from './util/provider-options';
+export * from './util/management-account';
 // models
 export * from './models/inference-geo';
 export * from './models/model-source';

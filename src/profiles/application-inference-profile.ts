@@ -74,6 +74,12 @@ export interface ApplicationInferenceProfileAttributes {
    * @default - unknown: grants allow any foundation model, only through this profile
    */
   readonly modelSource?: ModelSource;
+
+  /**
+   * The cost center it belongs to; its tags count as the profile's (before `tags`, which win).
+   * @default - none
+   */
+  readonly costCenter?: CostCenter;
 }
 
 /**
@@ -98,7 +104,8 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
       public readonly profileArn = attrs.profileArn;
       public readonly profileId = profileIdFromArn(attrs.profileArn);
       public readonly modelSource = attrs.modelSource;
-      public readonly costAllocationTags = { ...(attrs.tags ?? {}) };
+      public readonly costCenter = attrs.costCenter;
+      public readonly costAllocationTags = { ...(attrs.costCenter?.tags ?? {}), ...(attrs.tags ?? {}) };
     }
     const path = `${scope.node.path}/${id}`;
     if (!Token.isUnresolved(attrs.profileArn) && !/^arn:[a-z-]+:bedrock:[a-z0-9-]+:[0-9]{12}:application-inference-profile\/[a-zA-Z0-9]+$/.test(attrs.profileArn)) {

@@ -6,6 +6,7 @@ import { tagPrincipalWith } from './principal-tagging';
 import { ModelPricing } from '../models/model-pricing';
 import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
+import { CostCenter } from '../tags/cost-center';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
 /** The invoke actions; Converse and ConverseStream are authorized by these two. */
@@ -42,6 +43,13 @@ export interface IApplicationInferenceProfile extends ICostAllocationTagged {
    * @default - unknown for profiles imported without it
    */
   readonly modelSource?: ModelSource;
+
+  /**
+   * The cost center the profile belongs to: dashboards title its section by it, budgets and
+   * anomaly monitors filter by its tags.
+   * @default - none (profiles created without a cost center, or imported without one)
+   */
+  readonly costCenter?: CostCenter;
 
   /**
    * Allows the grantee to invoke the model through this profile (InvokeModel,
@@ -86,6 +94,7 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
   public abstract readonly profileArn: string;
   public abstract readonly profileId: string;
   public abstract readonly modelSource?: ModelSource;
+  public abstract readonly costCenter?: CostCenter;
   public abstract readonly costAllocationTags: { [key: string]: string };
 
   public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
