@@ -3,6 +3,7 @@ import { explain } from './errors';
 import { parsePhysicalId, physicalIdOf, ProfileRef } from './physical-id';
 import { createProfile, deleteProfile, findProfileByName, getProfile, OpsContext, ProfileDetails, reconcileTags } from './profile-ops';
 import { parseOldProperties, parseProperties, ProfileSpec } from './properties';
+import { PROFILE_ATTRIBUTES, ProfileResourceAttributes } from '../../src/contracts/profile-resource';
 import { CfnCreateEvent, CfnDeleteEvent, CfnEvent, CfnUpdateEvent, OnEventResponse } from '../shared/cfn-event';
 import { errorName } from '../shared/log';
 
@@ -38,17 +39,15 @@ export async function onEvent(event: CfnEvent, ctx: HandlerContext): Promise<OnE
 }
 
 function response(ref: ProfileRef, profile: ProfileDetails): OnEventResponse {
-  return {
-    PhysicalResourceId: physicalIdOf(ref),
-    Data: {
-      ProfileArn: profile.arn,
-      ProfileId: profile.id,
-      ProfileName: profile.name,
-      Status: profile.status,
-      ModelArns: profile.modelArns.join(','),
-      Adopted: String(ref.adopted),
-    },
+  const data: ProfileResourceAttributes = {
+    [PROFILE_ATTRIBUTES.profileArn]: profile.arn,
+    [PROFILE_ATTRIBUTES.profileId]: profile.id,
+    [PROFILE_ATTRIBUTES.profileName]: profile.name,
+    [PROFILE_ATTRIBUTES.status]: profile.status,
+    [PROFILE_ATTRIBUTES.modelArns]: profile.modelArns.join(','),
+    [PROFILE_ATTRIBUTES.adopted]: String(ref.adopted),
   };
+  return { PhysicalResourceId: physicalIdOf(ref), Data: data };
 }
 
 async function onCreate(event: CfnCreateEvent, ctx: HandlerContext): Promise<OnEventResponse> {
@@ -86,11 +85,17 @@ async function provision(spec: ProfileSpec, event: CfnEventLike, ctx: HandlerCon
 
 async function adopt(spec: ProfileSpec, arn: string, ctx: HandlerContext): Promise<OnEventResponse> {
   const profile = await getProfile(ctx, arn);
-  const wanted = modelIdOf(spec.copyFrom);
-  const actual = [...new Set(profile.modelArns.map(modelIdOf))];
-  if (actual.length > 0 && (actual.length !== 1 || actual[0] !== wanted)) {
-    throw new Error(`Cannot adopt application inference profile '${spec.name}' (${arn}): it copies ${actual.join(', ')}, not ${wanted} (${spec.copyFrom}). `
-      + 'Choose another profileName, or set the model source to the one the existing profile uses.');
+  // The whole source must match, not only the model: the same model in another Region, or
+  // through another geography (`eu.X` for `us.X`, single-Region X for `us.X`), routes requests
+  // (and data) elsewhere and bills at other prices. GetInferenceProfile reports no copyFrom, only
+  // the foundation-model ARNs a profile routes to; the source's own are the foundation model
+  // itself, or those of the system-defined profile (read with GetInferenceProfile).
+  const wanted = await sourceModelArns(ctx, spec.copyFrom);
+  const actual = [...new Set(profile.modelArns)].sort();
+  if (actual.length !== wanted.length || actual.some((a, i) => a !== wanted[i])) {
+    throw new Error(`Cannot adopt application inference profile '${spec.name}' (${arn}): it routes to ${actual.join(', ') || 'no model'}, `
+      + `but ${spec.copyFrom} routes to ${wanted.join(', ')}. `
+      + 'Choose another profileName, or set the model source to the one the existing profile copies (same model, same Region or geography).');
   }
   // Tags the stack wants are set; from now on the resource manages those keys (a later removal
   // from the stack removes them from the profile). Other tags on the profile are left alone.
@@ -155,14 +160,11 @@ async function onDelete(event: CfnDeleteEvent, ctx: HandlerContext): Promise<OnE
 }
 
 /**
- * The foundation model ID an ARN names: `foundation-model/<id>` as is, and a system-defined
- * profile `inference-profile/<geo>.<id>` without its geography prefix.
+ * The foundation-model ARNs a model source routes to, sorted: a foundation model routes to
+ * itself; a system-defined (cross-Region) profile to the models GetInferenceProfile lists.
  */
-export function modelIdOf(arn: string): string {
-  // arn:partition:bedrock:region:account:<type>/<id>; the id itself may contain ':' (…-v1:0)
-  const resource = arn.split(':').slice(5).join(':');
-  const slash = resource.indexOf('/');
-  const type = resource.slice(0, slash);
-  const id = resource.slice(slash + 1);
-  return type === 'inference-profile' ? id.slice(id.indexOf('.') + 1) : id;
+async function sourceModelArns(ctx: HandlerContext, copyFrom: string): Promise<string[]> {
+  if (copyFrom.includes(':foundation-model/')) return [copyFrom];
+  const source = await getProfile(ctx, copyFrom);
+  return [...new Set(source.modelArns)].sort();
 }

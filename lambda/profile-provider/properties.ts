@@ -1,12 +1,17 @@
 /**
  * The custom resource's properties (what `ApplicationInferenceProfile` synthesizes), parsed and
- * validated as the Bedrock API would, so that a bad value fails before any call is made.
+ * validated as the Bedrock API would, so that a bad value fails before any call is made. The
+ * property names, the schema version and the rules come from the one contract both sides use.
  */
 
+import {
+  MODEL_SOURCE_ARN, MODEL_SOURCE_ARN_MAX_LENGTH, PROFILE_NAME_RULES, TAG_RULES, matchesWhole, tagKeyRuleProblems, tagValueRuleProblems,
+} from '../../src/contracts/bedrock-rules';
+import { PROFILE_SCHEMA_VERSION, ProfileResourceProperties } from '../../src/contracts/profile-resource';
 import { boolProp } from '../shared/cfn-event';
 
 /** The newest property schema this handler understands. */
-export const HANDLER_SCHEMA_VERSION = 1;
+export const HANDLER_SCHEMA_VERSION = PROFILE_SCHEMA_VERSION;
 
 export interface ProfileSpec {
   readonly name: string;
@@ -17,10 +22,8 @@ export interface ProfileSpec {
   readonly deleteAdoptedOnRemoval: boolean;
 }
 
-const NAME = /^([0-9a-zA-Z][ _-]?)+$/;
-const DESCRIPTION = /^([0-9a-zA-Z:.][ _-]?)+$/;
-const COPY_FROM = /^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|foundation-model)\/[a-zA-Z0-9-:.]+$/;
-const TAG_CHARS = /^[a-zA-Z0-9\s._:/=+@-]*$/;
+/** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
+type Delivered = { readonly [K in keyof ProfileResourceProperties]?: unknown };
 
 export class InvalidPropertiesError extends Error {
   constructor(problems: string[]) {
@@ -30,7 +33,8 @@ export class InvalidPropertiesError extends Error {
 }
 
 /** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
-export function parseProperties(props: Record<string, unknown>): ProfileSpec {
+export function parseProperties(raw: Record<string, unknown>): ProfileSpec {
+  const props = raw as Delivered;
   const problems: string[] = [];
   const version = Number(props.SchemaVersion);
   if (!Number.isInteger(version) || version < 1) {
@@ -38,16 +42,18 @@ export function parseProperties(props: Record<string, unknown>): ProfileSpec {
   } else if (version > HANDLER_SCHEMA_VERSION) {
     problems.push(`SchemaVersion ${version} is newer than this handler understands (${HANDLER_SCHEMA_VERSION}): deploy with the library version that synthesized it`);
   }
+  const r = PROFILE_NAME_RULES;
   const name = props.ProfileName;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 64 || !NAME.test(name)) {
-    problems.push(`ProfileName '${String(name)}' must be 1–64 characters matching ([0-9a-zA-Z][ _-]?)+`);
+  if (typeof name !== 'string' || name.length < r.nameMinLength || name.length > r.nameMaxLength || !matchesWhole(r.namePattern, name)) {
+    problems.push(`ProfileName '${String(name)}' must be ${r.nameMinLength}–${r.nameMaxLength} characters matching ${r.namePattern}`);
   }
   const description = props.Description;
-  if (description !== undefined && (typeof description !== 'string' || description.length < 1 || description.length > 200 || !DESCRIPTION.test(description))) {
-    problems.push('Description must be 1–200 characters matching ([0-9a-zA-Z:.][ _-]?)+');
+  if (description !== undefined && (typeof description !== 'string' || description.length < r.descriptionMinLength
+    || description.length > r.descriptionMaxLength || !matchesWhole(r.descriptionPattern, description))) {
+    problems.push(`Description must be ${r.descriptionMinLength}–${r.descriptionMaxLength} characters matching ${r.descriptionPattern}`);
   }
   const copyFrom = props.CopyFrom;
-  if (typeof copyFrom !== 'string' || copyFrom.length > 2048 || !COPY_FROM.test(copyFrom)) {
+  if (typeof copyFrom !== 'string' || copyFrom.length > MODEL_SOURCE_ARN_MAX_LENGTH || !MODEL_SOURCE_ARN.test(copyFrom)) {
     problems.push(`CopyFrom '${String(copyFrom)}' must be a foundation-model or inference-profile ARN`);
   }
   const tags = parseTags(props.Tags, problems);
@@ -69,16 +75,26 @@ function parseTags(value: unknown, problems: string[]): Record<string, string> {
     problems.push('Tags must be a list of { Key, Value }');
     return tags;
   }
-  if (value.length > 200) problems.push(`Tags must hold at most 200 tags (got ${value.length})`);
+  if (value.length > TAG_RULES.maxTagsPerResource) problems.push(`Tags must hold at most ${TAG_RULES.maxTagsPerResource} tags (got ${value.length})`);
   for (const entry of value) {
     const key = (entry as { Key?: unknown })?.Key;
     const val = (entry as { Value?: unknown })?.Value ?? '';
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128 || !TAG_CHARS.test(key) || key.toLowerCase().startsWith('aws:')) {
-      problems.push(`tag key '${String(key)}' must be 1–128 characters of [a-zA-Z0-9\\s._:/=+@-], not starting with aws:`);
+    if (typeof key !== 'string') {
+      problems.push(`tag key '${String(key)}' must be a string`);
       continue;
     }
-    if (typeof val !== 'string' || val.length > 256 || !TAG_CHARS.test(val)) {
-      problems.push(`tag value of '${key}' must be 0–256 characters of [a-zA-Z0-9\\s._:/=+@-]`);
+    const keyProblems = tagKeyRuleProblems(key);
+    if (keyProblems.length > 0) {
+      problems.push(...keyProblems);
+      continue;
+    }
+    if (typeof val !== 'string') {
+      problems.push(`tag value of '${key}' must be a string`);
+      continue;
+    }
+    const valueProblems = tagValueRuleProblems(key, val);
+    if (valueProblems.length > 0) {
+      problems.push(...valueProblems);
       continue;
     }
     if (key in tags) problems.push(`tag key '${key}' appears twice`);

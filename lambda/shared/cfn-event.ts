@@ -1,33 +1,25 @@
 /**
- * The events the custom_resources.Provider framework passes to an onEvent handler (the
- * CloudFormation custom resource request, without the response URL handling), and its answer.
+ * The events the custom_resources.Provider framework passes to an onEvent handler, as
+ * `@types/aws-lambda` declares CloudFormation custom resource requests (the framework passes the
+ * request as CloudFormation sent it, with `ResponseURL` masked), and the handler's answer.
  */
-export interface CfnEventBase {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  readonly ResourceProperties: Record<string, unknown>;
-}
+import type {
+  CloudFormationCustomResourceCreateEvent,
+  CloudFormationCustomResourceDeleteEvent,
+  CloudFormationCustomResourceEvent,
+  CloudFormationCustomResourceUpdateEvent,
+} from 'aws-lambda';
 
-export interface CfnCreateEvent extends CfnEventBase {
-  readonly RequestType: 'Create';
-}
+export type CfnCreateEvent = CloudFormationCustomResourceCreateEvent;
+export type CfnUpdateEvent = CloudFormationCustomResourceUpdateEvent;
+export type CfnDeleteEvent = CloudFormationCustomResourceDeleteEvent;
+export type CfnEvent = CloudFormationCustomResourceEvent;
 
-export interface CfnUpdateEvent extends CfnEventBase {
-  readonly RequestType: 'Update';
-  readonly PhysicalResourceId: string;
-  readonly OldResourceProperties: Record<string, unknown>;
-}
-
-export interface CfnDeleteEvent extends CfnEventBase {
-  readonly RequestType: 'Delete';
-  readonly PhysicalResourceId: string;
-}
-
-export type CfnEvent = CfnCreateEvent | CfnUpdateEvent | CfnDeleteEvent;
-
+/**
+ * What an onEvent handler returns to the Provider framework (its `OnEventResponse`; @types/aws-lambda
+ * declares only the response sent to CloudFormation's ResponseURL, which the framework builds).
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#handling-lifecycle-events-onevent
+ */
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
   readonly Data?: Record<string, string>;

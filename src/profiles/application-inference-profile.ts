@@ -1,11 +1,15 @@
 import { CustomResource, Lazy, RemovalPolicy, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import { Construct, IConstruct } from 'constructs';
 import { profileIdFromArn } from './profile-arn';
 import { ApplicationInferenceProfileBase, IApplicationInferenceProfile } from './profile-base';
 import { generateProfileName, PROFILE_NAME_RULES } from './profile-name';
 import { ProfileProvider } from './profile-provider';
-import { PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION } from './profile-resource';
-import { ModelSource } from '../models/model-source';
+import { APPLICATION_PROFILE_ARN } from '../contracts/bedrock-rules';
+import {
+  PROFILE_ATTRIBUTES, PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION, ProfileResourceProperties, ProfileResourceTag,
+} from '../contracts/profile-resource';
+import { ModelSource, ModelSourceKind } from '../models/model-source';
 import { CostCenter } from '../tags/cost-center';
 import { tagMapProblems } from '../tags/tag-rules';
 import { propError, requireString } from '../util/validation';
@@ -58,6 +62,29 @@ export interface ApplicationInferenceProfileProps {
   readonly adoptExisting?: boolean;
 }
 
+/** What is known of a profile imported from the L1 beyond what the L1 says. */
+export interface ImportedProfileOptions {
+  /**
+   * The cost center it belongs to; its tags count as the profile's (the L1's own tags win).
+   * @default - none
+   */
+  readonly costCenter?: CostCenter;
+
+  /**
+   * What it copies, when the L1's `modelSource.copyFrom` is a token.
+   * @default - read from the L1's `modelSource.copyFrom`
+   */
+  readonly modelSource?: ModelSource;
+}
+
+/** The model source of an L1 profile: its literal `copyFrom` ARN, or an unknown model (a token). */
+function modelSourceOfL1(cfn: bedrock.CfnApplicationInferenceProfile): ModelSource | undefined {
+  const source = cfn.modelSource;
+  if (source === undefined || Token.isUnresolved(source)) return undefined;
+  const copyFrom = (source as bedrock.CfnApplicationInferenceProfile.InferenceProfileModelSourceProperty).copyFrom;
+  return copyFrom === undefined ? undefined : ModelSource.fromArn(copyFrom);
+}
+
 /** Attributes of an application inference profile made elsewhere. */
 export interface ApplicationInferenceProfileAttributes {
   /** The profile's ARN. */
@@ -98,6 +125,46 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     return ApplicationInferenceProfile.fromProfileAttributes(scope, id, { profileArn });
   }
 
+  /**
+   * Imports a profile made with the L1 `CfnApplicationInferenceProfile` (directly, or inside
+   * another construct such as `@aws-cdk/aws-bedrock-alpha`'s `ApplicationInferenceProfile`: pass
+   * its `node.defaultChild`, or use {@link ApplicationInferenceProfile.fromConstruct}). It gets
+   * every feature of the library's own profiles: its tags are read from the L1 when the template
+   * is rendered (so `Tags.of()` counts), its model source from `modelSource.copyFrom` (a literal
+   * ARN names the model for grants and prices; a token leaves it unknown).
+   */
+  public static fromCfnApplicationInferenceProfile(scope: Construct, id: string, cfn: bedrock.CfnApplicationInferenceProfile,
+    options: ImportedProfileOptions = {}): IApplicationInferenceProfile {
+    const path = `${scope.node.path}/${id}`;
+    const modelSource = options.modelSource ?? modelSourceOfL1(cfn);
+    class Import extends ApplicationInferenceProfileBase {
+      public readonly profileArn = cfn.attrInferenceProfileArn;
+      public readonly profileId = cfn.attrInferenceProfileId;
+      public readonly modelSource = modelSource;
+      public readonly costCenter = options.costCenter;
+      public get costAllocationTags(): { [key: string]: string } {
+        return { ...(options.costCenter?.tags ?? {}), ...cfn.cdkTagManager.tagValues() };
+      }
+    }
+    const imported = new Import(scope, id);
+    imported.node.addValidation({ validate: () => tagMapProblems(imported.costAllocationTags).map((p) => `${path}: tags ${p}`) });
+    return imported;
+  }
+
+  /**
+   * Imports the application inference profile a construct made with the L1: the construct itself
+   * when it is a `CfnApplicationInferenceProfile`, else its `node.defaultChild` (as in
+   * `@aws-cdk/aws-bedrock-alpha`'s `ApplicationInferenceProfile`).
+   */
+  public static fromConstruct(scope: Construct, id: string, construct: IConstruct, options: ImportedProfileOptions = {}): IApplicationInferenceProfile {
+    const candidate = construct instanceof bedrock.CfnApplicationInferenceProfile ? construct : construct.node.defaultChild;
+    if (!(candidate instanceof bedrock.CfnApplicationInferenceProfile)) {
+      throw new Error(`${scope.node.path}/${id}: ${construct.node.path} is not an application inference profile made with `
+        + 'CfnApplicationInferenceProfile, nor a construct whose defaultChild is one: import it with fromProfileAttributes');
+    }
+    return ApplicationInferenceProfile.fromCfnApplicationInferenceProfile(scope, id, candidate, options);
+  }
+
   /** Imports a profile made elsewhere (the L1, another stack, the console) with what is known of it. */
   public static fromProfileAttributes(scope: Construct, id: string, attrs: ApplicationInferenceProfileAttributes): IApplicationInferenceProfile {
     class Import extends ApplicationInferenceProfileBase {
@@ -108,7 +175,7 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
       public readonly costAllocationTags = { ...(attrs.costCenter?.tags ?? {}), ...(attrs.tags ?? {}) };
     }
     const path = `${scope.node.path}/${id}`;
-    if (!Token.isUnresolved(attrs.profileArn) && !/^arn:[a-z-]+:bedrock:[a-z0-9-]+:[0-9]{12}:application-inference-profile\/[a-zA-Z0-9]+$/.test(attrs.profileArn)) {
+    if (!Token.isUnresolved(attrs.profileArn) && !APPLICATION_PROFILE_ARN.test(attrs.profileArn)) {
       throw new Error(`${path}: profileArn '${attrs.profileArn}' must be an application inference profile ARN (arn:<partition>:bedrock:<region>:<account>:application-inference-profile/<id>)`);
     }
     const problems = tagMapProblems(attrs.tags ?? {});
@@ -153,24 +220,29 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     const provider = ProfileProvider.of(this);
     provider._allowCopyFrom(source.copyFromArn);
     const adopted = props.adoptExisting ?? false;
+    if (adopted && props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) provider._allowReadSource(source.copyFromArn);
+    // typed by the contract the handler parses (src/contracts/profile-resource.ts)
+    const properties: ProfileResourceProperties = {
+      SchemaVersion: String(PROFILE_SCHEMA_VERSION),
+      ProfileName: this.profileName,
+      Description: props.description,
+      CopyFrom: source.copyFromArn,
+      // read when the template is rendered, so that tags applied with Tags.of() count
+      Tags: Lazy.any({ produce: (): ProfileResourceTag[] => Object.entries(this.costAllocationTags).map(([Key, Value]) => ({ Key, Value })) },
+        { omitEmptyArray: false }) as unknown as ProfileResourceTag[],
+      AdoptExisting: adopted,
+      DeleteAdoptedOnRemoval: adopted && props.removalPolicy === RemovalPolicy.DESTROY,
+    };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: PROFILE_RESOURCE_TYPE,
-      properties: {
-        SchemaVersion: PROFILE_SCHEMA_VERSION,
-        ProfileName: this.profileName,
-        Description: props.description,
-        CopyFrom: source.copyFromArn,
-        Tags: Lazy.any({ produce: () => Object.entries(this.costAllocationTags).map(([Key, Value]) => ({ Key, Value })) }, { omitEmptyArray: false }),
-        AdoptExisting: adopted,
-        DeleteAdoptedOnRemoval: adopted && props.removalPolicy === RemovalPolicy.DESTROY,
-      },
+      properties: { ...properties },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
-    this.profileArn = this.resource.getAttString('ProfileArn');
-    this.profileId = this.resource.getAttString('ProfileId');
-    this.modelArns = this.resource.getAttString('ModelArns');
-    this.status = this.resource.getAttString('Status');
+    this.profileArn = this.resource.getAttString(PROFILE_ATTRIBUTES.profileArn);
+    this.profileId = this.resource.getAttString(PROFILE_ATTRIBUTES.profileId);
+    this.modelArns = this.resource.getAttString(PROFILE_ATTRIBUTES.modelArns);
+    this.status = this.resource.getAttString(PROFILE_ATTRIBUTES.status);
   }
 
   /** The tags as they will be deployed: those set on the profile and those applied to enclosing scopes. */

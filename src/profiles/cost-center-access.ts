@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { INVOKE_ACTIONS } from './invoke-actions';
 import { tagKeyProblems } from '../tags/tag-rules';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
@@ -64,13 +65,13 @@ export class CostCenterAccess {
       statements: [
         new iam.PolicyStatement({
           sid: 'InvokeProfilesOfTheCallersCostCenter',
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          actions: [...INVOKE_ACTIONS],
           resources: [profiles],
           conditions: { StringEquals: equal, Null: present },
         }),
         new iam.PolicyStatement({
           sid: 'ModelsOnlyThroughApplicationProfiles',
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          actions: [...INVOKE_ACTIONS],
           resources: [models, systemProfiles],
           conditions: { ArnLike: { 'bedrock:InferenceProfileArn': profiles } },
         }),

@@ -1,6 +1,7 @@
 import { CfnResource, Lazy, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { iamRoleTagProblems } from './iam-tag-rules';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 
 const TAGGER_ID = 'CostAllocationPrincipalTags';
@@ -38,7 +39,13 @@ class PrincipalTagger extends Construct {
     const cfnRole = role.node.defaultChild as CfnResource;
     this.tags = (cfnRole as unknown as { tags: TagManager }).tags;
     cfnRole.addPropertyOverride('Tags', Lazy.any({ produce: () => this.render() }));
-    role.node.addValidation({ validate: () => this.merge().conflicts.map((c) => `cost allocation tags of the role (tagPrincipal): ${c}`) });
+    role.node.addValidation({
+      validate: () => {
+        const { tags, conflicts, from } = this.merge();
+        return [...conflicts, ...iamRoleTagProblems(tags, (key) => from.get(key) ?? `already on ${this.role.node.path}`)]
+          .map((c) => `cost allocation tags of the role (tagPrincipal): ${c}`);
+      },
+    });
   }
 
   private render(): Array<{ Key: string; Value: string }> | undefined {
@@ -47,7 +54,7 @@ class PrincipalTagger extends Construct {
     return keys.length > 0 ? keys.map((Key) => ({ Key, Value: merged[Key] })) : undefined;
   }
 
-  private merge(): { tags: Record<string, string>; conflicts: string[] } {
+  private merge(): { tags: Record<string, string>; conflicts: string[]; from: Map<string, string> } {
     const tags = { ...this.tags.tagValues() };
     const conflicts: string[] = [];
     const from = new Map<string, string>();
@@ -63,6 +70,6 @@ class PrincipalTagger extends Construct {
         }
       }
     }
-    return { tags, conflicts };
+    return { tags, conflicts, from: new Map([...from].map(([k, path]) => [k, `from ${path}`])) };
   }
 }

@@ -1,16 +1,16 @@
 import { Duration, Resource, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { INVOKE_ACTIONS } from './invoke-actions';
 import { tagPrincipalWith } from './principal-tagging';
+import { CostModel, EstimatedCostOptions, TokenMetrics, TokenMetricsOptions } from '../models/cost-model';
 import { ModelPricing } from '../models/model-pricing';
 import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 import { CostCenter } from '../tags/cost-center';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
-/** The invoke actions; Converse and ConverseStream are authorized by these two. */
-const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 
 /** Options of `grantInvoke`. */
 export interface GrantInvokeOptions {
@@ -67,24 +67,35 @@ export interface IApplicationInferenceProfile extends ICostAllocationTagged {
   metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Time to the last token (Average by default; pass `statistic: 'p99'` for percentiles). */
   metricInvocationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Input tokens (Sum). */
+  /** Input tokens (Sum): those neither read from nor written to the prompt cache. */
   metricInputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Output tokens (Sum). */
   metricOutputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Input tokens read from the prompt cache (Sum): `CacheReadInputTokenCount`. */
+  metricCacheReadInputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Input tokens written to the prompt cache (Sum): `CacheWriteInputTokenCount`. */
+  metricCacheWriteInputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * The four token counts the cost model prices (input, output, cache read, cache write), of
+   * the Standard tier or of the tier given.
+   */
+  metricTokenCounts(props?: TokenMetricsOptions): TokenMetrics;
   /** Invocations that failed with a client-side error (Sum). */
   metricInvocationClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Invocations that failed with a server-side error (Sum). */
   metricInvocationServerErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Throttled invocations (Sum); they count in neither Invocations nor errors. */
   metricInvocationThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Input + output tokens, as a math expression. */
+  /** Input + output tokens, as a math expression (prompt cache reads and writes are not in it). */
   metricTotalTokens(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
   /**
-   * Estimated cost in USD per period, as metric math over the token metrics:
-   * (InputTokenCount × input price + OutputTokenCount × output price) / 1000.
-   * Fails at synth when `pricing` has no price for the profile's model.
+   * Estimated cost in USD per period, as metric math over the token metrics (the cost model,
+   * `CostModel`): (InputTokenCount × input price + OutputTokenCount × output price +
+   * CacheReadInputTokenCount × cache read price + CacheWriteInputTokenCount × cache write
+   * price) / 1000. Its metric ids are unique to the profile, so the costs of several profiles
+   * can share a graph. Fails at synth when `pricing` has no price for the profile's model.
    */
-  metricEstimatedCost(pricing: ModelPricing, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression;
+  metricEstimatedCost(pricing: ModelPricing, props?: EstimatedCostOptions): cloudwatch.MathExpression;
 }
 
 /**
@@ -101,7 +112,7 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
     if (options.tagPrincipal) tagPrincipalWith(grantee, this);
     const onProfile = iam.Grant.addToPrincipal({
       grantee,
-      actions: INVOKE_ACTIONS,
+      actions: [...INVOKE_ACTIONS],
       resourceArns: [this.profileArn],
     });
     // The model behind the profile, only through this profile: a grantee cannot call the model
@@ -117,7 +128,7 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
     };
     const throughProfile = iam.Grant.addToPrincipal({
       grantee,
-      actions: INVOKE_ACTIONS,
+      actions: [...INVOKE_ACTIONS],
       resourceArns: source.invokeResourceArns.filter((arn) => !isApplicationProfileArn(arn)),
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': this.profileArn } },
     });
@@ -163,6 +174,34 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
     return this.metric('OutputTokenCount', { statistic: 'Sum', ...props });
   }
 
+  // https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html (AWS/Bedrock,
+  // dimension ModelId); the cache counts are apart from InputTokenCount and 0 without prompt caching
+  // (https://docs.aws.amazon.com/bedrock/latest/userguide/quotas-token-burndown.html)
+  public metricCacheReadInputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CacheReadInputTokenCount', { statistic: 'Sum', ...props });
+  }
+
+  public metricCacheWriteInputTokenCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CacheWriteInputTokenCount', { statistic: 'Sum', ...props });
+  }
+
+  public metricTokenCounts(props: TokenMetricsOptions = {}): TokenMetrics {
+    const { serviceTier, ...options } = props;
+    if (serviceTier && serviceTier.metricSuffix === undefined) {
+      throw new Error(`${this.node.path}: the ${serviceTier} tier publishes no runtime metrics: price its usage with CostModel.costOfUsage`);
+    }
+    // AWS publishes the metrics of a tier under ModelId `<model-id>+priority` / `+flex` (service-tiers-inference.html)
+    const tiered: cloudwatch.MetricOptions = serviceTier && !serviceTier.isStandard
+      ? { ...options, dimensionsMap: { ModelId: `${this.profileId}${serviceTier.metricSuffix}` } }
+      : options;
+    return {
+      inputTokens: this.metricInputTokenCount(tiered),
+      outputTokens: this.metricOutputTokenCount(tiered),
+      cacheReadTokens: this.metricCacheReadInputTokenCount(tiered),
+      cacheWriteTokens: this.metricCacheWriteInputTokenCount(tiered),
+    };
+  }
+
   public metricInvocationClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('InvocationClientErrors', { statistic: 'Sum', ...props });
   }
@@ -175,15 +214,17 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
     return this.metric('InvocationThrottles', { statistic: 'Sum', ...props });
   }
 
-  public metricEstimatedCost(pricing: ModelPricing, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
-    const price = pricing.priceFor(this.modelSource);
+  public metricEstimatedCost(pricing: ModelPricing, props: EstimatedCostOptions = {}): cloudwatch.MathExpression {
+    const { serviceTier, ...options } = props;
+    const price = pricing.priceFor(this.modelSource, serviceTier);
     if (!price) {
-      throw new Error(`${this.node.path}: pricing has no price for the profile's model (${this.modelSource?.identity ?? 'unknown model'}): add it with ModelPricing.custom()`);
+      const tier = serviceTier && !serviceTier.isStandard ? `${serviceTier} tier ` : '';
+      throw new Error(`${this.node.path}: pricing has no ${tier}price for the profile's model (${this.modelSource?.identity ?? 'unknown model'}): add it with ModelPricing.custom()`);
     }
-    const period = props?.period ?? Duration.minutes(5);
-    const suffix = this.node.addr.slice(0, 10);
-    return ModelPricing.estimatedCostExpression(price, this.metricInputTokenCount({ period }), this.metricOutputTokenCount({ period }), {
-      label: 'Estimated cost (USD)', ...props, period, inputTokensId: `inputTokens_${suffix}`, outputTokensId: `outputTokens_${suffix}`,
+    const period = options.period ?? Duration.minutes(5);
+    const tierId = serviceTier && !serviceTier.isStandard ? `_${serviceTier.name.replace(/[^a-zA-Z0-9_]/g, '_')}` : '';
+    return CostModel.metricEstimatedCost({ price, ...this.metricTokenCounts({ period, serviceTier }) }, {
+      label: 'Estimated cost (USD)', ...options, period, idSuffix: `${tierId}_${this.node.addr.slice(0, 10)}`,
     });
   }
 
@@ -208,19 +249,14 @@ function isApplicationProfileArn(arn: string): boolean {
 
 /** Records the cdk-nag acknowledgement of the wildcard model ARNs on the grantee's policy. */
 function acknowledgeOnPolicyOf(grantee: iam.IGrantable, arns: string[], reason: string): void {
-  const principal = grantee.grantPrincipal as unknown as IConstruct;
-  const policy = findDefaultPolicy(principal);
+  const policy = findDefaultPolicy(grantee.grantPrincipal);
   if (!policy) return;
   for (const arn of arns) {
     acknowledgeNagFinding(policy, 'AwsSolutions-IAM5', reason, `Resource::${arn}`);
   }
 }
 
-function findDefaultPolicy(principal: IConstruct): IConstruct | undefined {
-  if (!principal || !principal.node) return undefined;
-  const direct = principal.node.tryFindChild('DefaultPolicy');
-  if (direct) return direct;
-  // a Lambda function's principal is its role; a construct may expose `role`
-  const role = (principal as unknown as { role?: IConstruct }).role;
-  return role?.node?.tryFindChild('DefaultPolicy');
+function findDefaultPolicy(principal: iam.IPrincipal): IConstruct | undefined {
+  // the default policy of a role, user or group of this app (a Lambda function's principal is its role)
+  return Construct.isConstruct(principal) ? principal.node.tryFindChild('DefaultPolicy') : undefined;
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerProvider } from '../util/handler-provider';
+import { StackSingleton } from '../util/stack-singleton';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
 
@@ -23,17 +24,12 @@ export class ProfileProvider extends Construct {
    * stack is created, and at most once per stack.
    */
   public static configure(scope: IConstruct, options: ProviderOptions): ProfileProvider {
-    const stack = Stack.of(scope);
-    if (stack.node.tryFindChild(PROVIDER_ID)) {
-      throw new Error(`${stack.node.path}: ProfileProvider.configure must be called once, before the first ApplicationInferenceProfile of the stack is created`);
-    }
-    return new ProfileProvider(stack, PROVIDER_ID, options);
+    return StackSingleton.configure(scope, PROVIDER_ID, 'ProfileProvider.configure', (stack) => new ProfileProvider(stack, PROVIDER_ID, options));
   }
 
   /** The stack's provider, created with default options if it does not exist yet. */
   public static of(scope: IConstruct): ProfileProvider {
-    const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as ProfileProvider | undefined) ?? new ProfileProvider(stack, PROVIDER_ID, {});
+    return StackSingleton.of(scope, PROVIDER_ID, (stack) => new ProfileProvider(stack, PROVIDER_ID, {}));
   }
 
   /** The service token custom resources use. */
@@ -47,6 +43,7 @@ export class ProfileProvider extends Construct {
 
   private readonly copySources = new Set<string>();
   private copyStatement?: iam.PolicyStatement;
+  private readSourceStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
@@ -102,6 +99,20 @@ export class ProfileProvider extends Construct {
     // added with the first source, so that a provider without profiles has no empty statement
     this.copyStatement = new iam.PolicyStatement({ sid: 'CopyModelSources', actions: ['bedrock:CreateInferenceProfile'], resources: [sourceArn] });
     this.role.addToPrincipalPolicy(this.copyStatement);
+  }
+
+  /**
+   * Allows the provider to read a system-defined (cross-Region) inference profile: adoption
+   * compares the models an existing profile routes to with those of the source.
+   * @internal
+   */
+  public _allowReadSource(sourceArn: string): void {
+    if (this.readSourceStatement) {
+      if (!this.readSourceStatement.resources.includes(sourceArn)) this.readSourceStatement.addResources(sourceArn);
+      return;
+    }
+    this.readSourceStatement = new iam.PolicyStatement({ sid: 'ReadCopiedSystemProfiles', actions: ['bedrock:GetInferenceProfile'], resources: [sourceArn] });
+    this.role.addToPrincipalPolicy(this.readSourceStatement);
   }
 
 }

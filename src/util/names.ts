@@ -34,13 +34,12 @@ export function generateName(scope: IConstruct, options: GeneratedNameOptions): 
   if (room < 1) throw new Error(`internal error: maxLength ${options.maxLength} leaves no room for the address`);
   const special = options.allowedSpecialCharacters;
   let address = Names.uniqueResourceName(scope, { maxLength: room, separator: '-', ...(special ? { allowedSpecialCharacters: special } : {}) });
-  if (special !== undefined) {
-    const escaped = special.replace(/[\\\]^-]/g, '\\$&');
-    address = address
-      .replace(new RegExp(`[^0-9a-zA-Z${escaped}]`, 'g'), '')
-      .replace(new RegExp(`[${escaped}]{2,}`, 'g'), '-')
-      .replace(new RegExp(`^[${escaped}]+`), '');
-  }
+  // keep only what the service allows, with no two separators in a row and none first
+  const escaped = (special ?? '-').replace(/[\\\]^-]/g, '\\$&');
+  address = address
+    .replace(new RegExp(`[^0-9a-zA-Z${escaped}]`, 'g'), '')
+    .replace(new RegExp(`[${escaped}]{2,}`, 'g'), '-')
+    .replace(new RegExp(`^[${escaped}]+`), '');
   address = address.slice(0, room);
   if (suffix) address = address.replace(/[^0-9a-zA-Z]+$/, '');
   return `${address}${suffix}`;

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { matchesWhole } from '../contracts/bedrock-rules';
 
 /**
  * Builds the error thrown for a prop that breaks a rule: it names the construct path, the prop
@@ -19,10 +20,6 @@ export function isToken(value: unknown): boolean {
   return value !== undefined && value !== null && Token.isUnresolved(value);
 }
 
-/** Matches `pattern` against the whole of `value` (patterns from AWS models are unanchored fragments). */
-export function matchesWhole(pattern: string, value: string): boolean {
-  return new RegExp(`^(?:${pattern})$`).test(value);
-}
 
 /**
  * Checks a string prop against a length range and an AWS-model pattern; a token is not judged.

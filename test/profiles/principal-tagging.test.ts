@@ -45,6 +45,46 @@ describe('grantInvoke with tagPrincipal', () => {
     expect(() => Template.fromStack(stack)).toThrow(/Stack\/Role.*tag 'dept' is already 'finance' on Stack\/Role, but Stack\/Claims needs 'claims'/s);
   });
 
+  describe('IAM\'s tag rules for roles (aws-iam-role.json: at most 50, [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@], keys case-insensitive)', () => {
+    test('more than 50 tags on the role is a synth error naming the count', () => {
+      const { stack, role } = setup();
+      for (let i = 0; i < 45; i++) Tags.of(role).add(`own${i}`, 'x');
+      const tags: Record<string, string> = {};
+      for (let i = 0; i < 6; i++) tags[`cc${i}`] = 'x';
+      new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags }).grantInvoke(role, { tagPrincipal: true });
+      expect(() => Template.fromStack(stack)).toThrow(/the role would carry 51 tags; IAM allows at most 50 per role/);
+    });
+
+    test('50 tags are accepted', () => {
+      const { stack, role } = setup();
+      for (let i = 0; i < 44; i++) Tags.of(role).add(`own${i}`, 'x');
+      const tags: Record<string, string> = {};
+      for (let i = 0; i < 6; i++) tags[`cc${i}`] = 'x';
+      new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags }).grantInvoke(role, { tagPrincipal: true });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+
+    test('a tab or newline, which Bedrock allows in tags, is refused for the role', () => {
+      const { stack, role } = setup();
+      new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags: { dept: 'claims\tteam' } }).grantInvoke(role, { tagPrincipal: true });
+      expect(() => Template.fromStack(stack)).toThrow(/tag value "claims\\tteam" of 'dept' \(from Stack\/Claims\) must be 0–256 characters of .* for an IAM role/);
+    });
+
+    test('keys that differ only in case are refused (IAM tag keys are case-insensitive)', () => {
+      const { stack, role } = setup();
+      Tags.of(role).add('Dept', 'claims');
+      new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags: { dept: 'claims' } }).grantInvoke(role, { tagPrincipal: true });
+      expect(() => Template.fromStack(stack)).toThrow(/tag keys 'Dept' \(already on Stack\/Role\) and 'dept' \(from Stack\/Claims\) differ only in case/);
+    });
+
+    test('Unicode letters, which IAM allows, pass', () => {
+      const { stack, role } = setup();
+      Tags.of(role).add('équipe', 'sinistres');
+      new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags: { dept: 'claims' } }).grantInvoke(role, { tagPrincipal: true });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+  });
+
   test('an imported role or a user is a clear synth error', () => {
     const { stack } = setup();
     const p = new ApplicationInferenceProfile(stack, 'Claims', { modelSource: NOVA, tags: { dept: 'claims' } });

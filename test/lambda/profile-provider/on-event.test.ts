@@ -14,7 +14,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clientRequestTokenFor, HandlerContext, modelIdOf, onEvent } from '../../../lambda/profile-provider/on-event';
+import { clientRequestTokenFor, HandlerContext, onEvent } from '../../../lambda/profile-provider/on-event';
 import { CfnCreateEvent, CfnDeleteEvent, CfnUpdateEvent } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
 
@@ -31,7 +31,7 @@ const ctx: HandlerContext = {
   region: 'us-east-1',
 };
 
-function props(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+function props(overrides: Record<string, unknown> = {}): { ServiceToken: string; [key: string]: unknown } {
   return {
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x',
     SchemaVersion: '1',
@@ -44,9 +44,9 @@ function props(overrides: Record<string, unknown> = {}): Record<string, unknown>
   };
 }
 
-const base = { StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1', LogicalResourceId: 'Claims', ResourceType: 'Custom::BedrockApplicationInferenceProfile' };
+const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', ResponseURL: '...', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1', LogicalResourceId: 'Claims', ResourceType: 'Custom::BedrockApplicationInferenceProfile' };
 const createEvent = (p = props(), requestId = 'req-1'): CfnCreateEvent => ({ ...base, RequestType: 'Create', RequestId: requestId, ResourceProperties: p });
-const updateEvent = (p: Record<string, unknown>, old: Record<string, unknown>, physicalId = ARN): CfnUpdateEvent =>
+const updateEvent = (p: ReturnType<typeof props>, old: ReturnType<typeof props>, physicalId = ARN): CfnUpdateEvent =>
   ({ ...base, RequestType: 'Update', RequestId: 'req-2', ResourceProperties: p, OldResourceProperties: old, PhysicalResourceId: physicalId });
 const deleteEvent = (physicalId = ARN, p = props()): CfnDeleteEvent => ({ ...base, RequestType: 'Delete', RequestId: 'req-3', ResourceProperties: p, PhysicalResourceId: physicalId });
 
@@ -182,15 +182,58 @@ describe('adoption', () => {
       type: 'APPLICATION',
       models: [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' }],
     });
+    bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: COPY_FROM }).resolves({
+      inferenceProfileArn: COPY_FROM, models: [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0' }],
+    });
     await expect(onEvent(createEvent(props({ AdoptExisting: 'true' })), ctx)).rejects.toThrow(
-      /Cannot adopt application inference profile 'claims'.*copies amazon\.nova-pro-v1:0, not anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+      /Cannot adopt application inference profile 'claims'.*routes to arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-pro-v1:0, but .*us\.anthropic.*routes to .*claude-sonnet/);
     expect(bedrock.commandCalls(TagResourceCommand)).toHaveLength(0);
   });
 
-  test('modelIdOf reads foundation models and system-defined profiles', () => {
-    expect(modelIdOf('arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-3-70b-instruct-v1:0')).toBe('meta.llama3-3-70b-instruct-v1:0');
-    expect(modelIdOf(COPY_FROM)).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
-    expect(modelIdOf('arn:aws:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+  describe('the whole model source must match, not only the model', () => {
+    const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+    const fm = (region: string) => ({ modelArn: `arn:aws:bedrock:${region}::foundation-model/${SONNET}` });
+    const US_MODELS = [fm('us-east-1'), fm('us-east-2'), fm('us-west-2')];
+    const existing = (models: Array<{ modelArn: string }>) => {
+      bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [summary(ARN, 'claims')] });
+      bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: ARN }).resolves({
+        inferenceProfileArn: ARN, inferenceProfileId: 'abc123def456', inferenceProfileName: 'claims', status: 'ACTIVE', type: 'APPLICATION', models,
+      });
+      // the system-defined profile the stack asks for (us.), as Bedrock describes it
+      bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: COPY_FROM }).resolves({
+        inferenceProfileArn: COPY_FROM, inferenceProfileId: `us.${SONNET}`, inferenceProfileName: 'US Claude Sonnet 4.5', status: 'ACTIVE', type: 'SYSTEM_DEFINED',
+        models: [...US_MODELS].reverse(),
+      });
+      bedrock.on(ListTagsForResourceCommand).resolves({ tags: [] });
+      bedrock.on(TagResourceCommand).resolves({});
+    };
+
+    test('a profile that copies eu.X is not adopted for us.X', async () => {
+      existing([fm('eu-central-1'), fm('eu-west-1'), fm('eu-west-3')]);
+      await expect(onEvent(createEvent(props({ AdoptExisting: 'true' })), ctx)).rejects.toThrow(/Cannot adopt.*eu-central-1.*same Region or geography/);
+      expect(bedrock.commandCalls(TagResourceCommand)).toHaveLength(0);
+    });
+
+    test('a profile that copies X in one Region is not adopted for us.X', async () => {
+      existing([fm('us-east-1')]);
+      await expect(onEvent(createEvent(props({ AdoptExisting: 'true' })), ctx)).rejects.toThrow(/Cannot adopt/);
+    });
+
+    test('a profile that copies us.X is adopted for us.X (in any order)', async () => {
+      existing(US_MODELS);
+      const res = await onEvent(createEvent(props({ AdoptExisting: 'true' })), ctx);
+      expect(res.PhysicalResourceId).toBe(`adopted:${ARN}`);
+    });
+
+    test('a foundation-model source must be the very model ARN (same Region)', async () => {
+      existing([fm('us-west-2')]);
+      const source = `arn:aws:bedrock:us-east-1::foundation-model/${SONNET}`;
+      await expect(onEvent(createEvent(props({ AdoptExisting: 'true', CopyFrom: source })), ctx)).rejects.toThrow(/us-west-2.*but .*us-east-1/);
+      bedrock.reset();
+      existing([fm('us-east-1')]);
+      const res = await onEvent(createEvent(props({ AdoptExisting: 'true', CopyFrom: source })), ctx);
+      expect(res.PhysicalResourceId).toBe(`adopted:${ARN}`);
+    });
   });
 
   test('without an existing profile, adoptExisting creates one', async () => {
@@ -265,7 +308,7 @@ describe('update', () => {
     bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: OTHER_ARN }).resolves({
       inferenceProfileArn: OTHER_ARN, inferenceProfileId: 'zzz999yyy888', inferenceProfileName: 'claims-v2', status: 'ACTIVE', type: 'APPLICATION', models: [],
     });
-    const res = await onEvent(updateEvent(props({ ProfileName: 'claims-v2' }), { SchemaVersion: '99', Something: 'else' }), ctx);
+    const res = await onEvent(updateEvent(props({ ProfileName: 'claims-v2' }), { ServiceToken: 'x', SchemaVersion: '99', Something: 'else' }), ctx);
     expect(res.PhysicalResourceId).toBe(OTHER_ARN);
   });
 
