@@ -78,6 +78,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // ts-jest 29 accepts TypeScript < 7 only; jsii 6 compiles with ~6.0.
 project.addDevDeps('ts-jest@^29.4.15', '@types/jest@^30');
 
+// ---- contracts: the one source a construct and its handler share (src/contracts/README.md) ----
+// Handlers import nothing from src/ but src/contracts; a contract imports no other part of src/.
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './lambda', from: './src', except: ['./contracts'], message: 'handlers import only src/contracts from src/' },
+      { target: './src/contracts', from: './src', except: ['./contracts'], message: 'contracts are dependency-free' },
+    ],
+  }],
+});
+
 // ---- handler bundling (assets/ is built, gitignored and shipped in the npm package) ----
 const bundle = project.addTask('bundle', { description: 'Bundle the Lambda handlers into assets/ with esbuild' });
 for (const name of HANDLERS) {
@@ -162,6 +173,10 @@ project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and print their results table',
   exec: 'node -r ts-node/register/transpile-only bench/run.ts',
 });
+
+// ---- API.md: jsii-docgen prints static methods without their return type (and no `| undefined`
+// for optional returns); projenrc/api-return-types.ts adds them from the .jsii assembly ----
+project.tasks.tryFind('docgen')?.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/api-return-types.ts API.md .jsii');
 
 new TextFile(project, '.ci/run', {
   lines: [

@@ -1,6 +1,16 @@
 /**
  * Bounded retries with full-jitter exponential backoff for throttling, 5xx and dropped
  * connections. SDK clients are built with `maxAttempts: 1` so that this is the only retry layer.
+ *
+ * Why not the SDK's own `ConfiguredRetryStrategy` (attempts and backoff of our choosing): it is
+ * built on the standard strategy, which takes every retry from a per-client retry quota (500
+ * tokens, 5 per retry and 10 per timeout: INITIAL_RETRY_TOKENS, RETRY_COST, TIMEOUT_RETRY_COST of
+ * @smithy/core's retry module), refilled only by successes. A custom resource handler that
+ * provisions a fleet can meet long throttling storms in one warm Lambda: once the quota is empty
+ * the SDK stops retrying and the deployment fails, while this layer gives every call its own
+ * bounded attempts, whatever earlier calls met. It also
+ * retries the transport failures the SDK surfaces only in an error message (the AWS fake's
+ * dropped connections), and takes an injected clock so that tests run without real delays.
  */
 
 /** Waits `ms` milliseconds; injected so that tests run without real delays. */

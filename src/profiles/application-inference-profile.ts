@@ -156,7 +156,8 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
    * when it is a `CfnApplicationInferenceProfile`, else its `node.defaultChild` (as in
    * `@aws-cdk/aws-bedrock-alpha`'s `ApplicationInferenceProfile`).
    */
-  public static fromConstruct(scope: Construct, id: string, construct: IConstruct, options: ImportedProfileOptions = {}): IApplicationInferenceProfile {
+  public static fromConstruct(scope: Construct, id: string, construct: IConstruct,
+    options: ImportedProfileOptions = {}): IApplicationInferenceProfile {
     const candidate = construct instanceof bedrock.CfnApplicationInferenceProfile ? construct : construct.node.defaultChild;
     if (!(candidate instanceof bedrock.CfnApplicationInferenceProfile)) {
       throw new Error(`${scope.node.path}/${id}: ${construct.node.path} is not an application inference profile made with `

@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { HandlerProvider } from '../util/handler-provider';
-import { StackSingleton } from '../util/stack-singleton';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
+import { StackSingleton } from '../util/stack-singleton';
 
 const PROVIDER_ID = 'BedrockCostGovernanceProfileProvider';
 

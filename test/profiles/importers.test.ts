@@ -61,7 +61,8 @@ describe('profiles made with the L1 (and by constructs built on it) get every fe
 
   test('a budget defined by the imported profile filters by the L1\'s tags', () => {
     const { stack, l1 } = setup();
-    const profile = ApplicationInferenceProfile.fromCfnApplicationInferenceProfile(stack, 'Claims', l1, { costCenter: CostCenter.of('claims', { dept: 'claims' }) });
+    const costCenter = CostCenter.of('claims', { dept: 'claims' });
+    const profile = ApplicationInferenceProfile.fromCfnApplicationInferenceProfile(stack, 'Claims', l1, { costCenter });
     expect(profile.costCenter?.name).toBe('claims');
     new CostCenterBudget(stack, 'Budget', { profiles: [profile], limit: 100 });
     const budget = Object.values(Template.fromStack(stack).findResources('AWS::Budgets::Budget'))[0];
@@ -74,7 +75,8 @@ describe('profiles made with the L1 (and by constructs built on it) get every fe
     const profile = ApplicationInferenceProfile.fromConstruct(stack, 'Uw', alpha);
     expect(profile.modelSource?.modelId).toBe('amazon.nova-pro-v1:0');
     expect(profile.costAllocationTags).toEqual({ dept: 'underwriting' });
-    expect(stack.resolve(profile.profileId)).toEqual(stack.resolve((alpha.node.defaultChild as bedrock.CfnApplicationInferenceProfile).attrInferenceProfileId));
+    const l1 = alpha.node.defaultChild as bedrock.CfnApplicationInferenceProfile;
+    expect(stack.resolve(profile.profileId)).toEqual(stack.resolve(l1.attrInferenceProfileId));
   });
 
   test('fromConstruct refuses a construct that holds no L1 profile', () => {

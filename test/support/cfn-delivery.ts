@@ -29,15 +29,15 @@ export function delivered(value: unknown, ctx: DeliveryContext = {}): unknown {
     const keys = Object.keys(obj);
     if (keys.length === 1 && keys[0] === 'Ref') {
       const name = obj.Ref as string;
-      const value = pseudo[name] ?? ctx.attributes?.[name];
-      if (value === undefined) throw new Error(`no value for Ref ${name}`);
-      return value;
+      const resolved = pseudo[name] ?? ctx.attributes?.[name];
+      if (resolved === undefined) throw new Error(`no value for Ref ${name}`);
+      return resolved;
     }
     if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
       const [logical, attribute] = obj['Fn::GetAtt'] as [string, string];
-      const value = ctx.attributes?.[`${logical}.${attribute}`];
-      if (value === undefined) throw new Error(`no value for Fn::GetAtt ${logical}.${attribute}`);
-      return value;
+      const attr = ctx.attributes?.[`${logical}.${attribute}`];
+      if (attr === undefined) throw new Error(`no value for Fn::GetAtt ${logical}.${attribute}`);
+      return attr;
     }
     if (keys.length === 1 && keys[0] === 'Fn::Join') {
       const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
