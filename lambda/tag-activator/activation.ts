@@ -4,6 +4,7 @@ import {
   StartCostAllocationTagBackfillCommand,
   UpdateCostAllocationTagsStatusCommand,
 } from '@aws-sdk/client-cost-explorer';
+import { asAccessDenied } from './access-denied';
 import { errorMessage, errorName, Logger } from '../shared/log';
 import { RetryOptions, withRetry } from '../shared/retry';
 
@@ -26,27 +27,23 @@ export interface KeyError {
 export interface ActivationResult {
   /** keys that are active now */
   readonly active: string[];
-  /** keys billing has not seen yet, or whose activation failed: retried later */
+  /** keys billing lists whose activation failed (see errors): retried later */
   readonly pending: string[];
+  /**
+   * keys billing does not list (under any type): they appear only after a resource (or, for
+   * `iamPrincipal/<key>`, an IAM principal) carrying them has been used. Retried later.
+   */
+  readonly unseen: string[];
   readonly errors: KeyError[];
 }
 
-/** The account may not manage cost allocation tags (a member account of an organization). */
-export class NotPayerAccountError extends Error {
-  constructor(cause: unknown) {
-    super('Cost allocation tags can be activated only in the management (payer) account of an AWS Organization, or in a standalone account. '
-      + `This account answered ${errorName(cause)}: ${errorMessage(cause)}. Deploy CostAllocationTagActivation in the management account.`);
-    this.name = 'NotPayerAccountError';
-  }
-}
-
+/** Calls Cost Explorer with bounded retries; an access denial becomes an {@link AccessDeniedError} naming its cause. */
 function call<T>(ctx: ActivationContext, operation: string, fn: () => Promise<T>): Promise<T> {
   return withRetry(fn, {
     ...ctx.retry,
     onRetry: (error, attempt, delayMs) => ctx.log('WARN', 'retrying', { operation, attempt, delayMs, error: errorName(error) }),
   }).catch((error) => {
-    if (errorName(error) === 'AccessDeniedException' || errorName(error) === 'AccessDenied') throw new NotPayerAccountError(error);
-    throw error;
+    throw asAccessDenied(error, operation) ?? error;
   });
 }
 
@@ -56,7 +53,12 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** The status billing knows for each key (keys it has not seen are absent); every page is read. */
+/**
+ * The status billing knows for each key (keys it has not seen are absent); every page is read.
+ * No `Type` filter: IAM principal keys (`iamPrincipal/<key>`) need not be listed as `UserDefined`,
+ * and "by default, all cost allocation tags are returned" (ListCostAllocationTags). A key listed
+ * under several types counts as active only when every entry is.
+ */
 export async function tagStatuses(ctx: ActivationContext, keys: string[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
   for (const batch of chunks(keys, LIST_BATCH)) {
@@ -64,12 +66,12 @@ export async function tagStatuses(ctx: ActivationContext, keys: string[]): Promi
     do {
       const page = await call(ctx, 'ListCostAllocationTags', () => ctx.ce.send(new ListCostAllocationTagsCommand({
         TagKeys: batch,
-        Type: 'UserDefined',
         MaxResults: 1000,
         NextToken,
       })));
       for (const tag of page.CostAllocationTags ?? []) {
-        if (tag.TagKey !== undefined && tag.Status !== undefined) statuses.set(tag.TagKey, tag.Status);
+        if (tag.TagKey === undefined || tag.Status === undefined) continue;
+        if (statuses.get(tag.TagKey) !== 'Inactive') statuses.set(tag.TagKey, tag.Status);
       }
       NextToken = page.NextToken;
     } while (NextToken);
@@ -115,8 +117,8 @@ function notFoundKeys(error: unknown): string[] {
 
 /**
  * Activates the keys that billing knows and that are not active yet. Keys billing has not seen
- * (they appear only after a resource carrying them has been used, up to 24 hours later) stay
- * pending, as do keys whose update failed.
+ * (they appear only after a resource carrying them has been used, up to 24 hours later) are
+ * `unseen`; keys whose update failed stay `pending`.
  */
 export async function activate(ctx: ActivationContext, keys: string[]): Promise<ActivationResult> {
   const unique = [...new Set(keys)];
@@ -125,9 +127,10 @@ export async function activate(ctx: ActivationContext, keys: string[]): Promise<
   const errors = toActivate.length > 0 ? await setStatus(ctx, toActivate, 'Active') : [];
   const failed = new Set(errors.map((e) => e.key));
   const active = unique.filter((k) => before.get(k) === 'Active' || (before.get(k) === 'Inactive' && !failed.has(k)));
-  const pending = unique.filter((k) => !active.includes(k));
-  ctx.log('INFO', 'activation', { active: active.length, pending: pending.length, errors: errors.length });
-  return { active, pending, errors };
+  const pending = unique.filter((k) => before.has(k) && !active.includes(k));
+  const unseen = unique.filter((k) => !before.has(k));
+  ctx.log('INFO', 'activation', { active: active.length, pending: pending.length, unseen: unseen.length, errors: errors.length });
+  return { active, pending, unseen, errors };
 }
 
 /**
@@ -141,15 +144,18 @@ export function backfillFrom(now: Date, months: number): string {
 
 /**
  * Starts a backfill so that the active keys also tag past months. Allowed once per 24 hours:
- * a refusal is reported, not thrown, since the activation itself succeeded.
+ * a refusal (that limit, or an access denial of this one action) is reported, not thrown, since
+ * the activation itself succeeded.
  */
 export async function startBackfill(ctx: ActivationContext, from: string): Promise<string | undefined> {
   try {
     await call(ctx, 'StartCostAllocationTagBackfill', () => ctx.ce.send(new StartCostAllocationTagBackfillCommand({ BackfillFrom: from })));
     return undefined;
   } catch (error) {
-    if (error instanceof NotPayerAccountError) throw error;
-    ctx.log('WARN', 'backfill not started', { error: errorName(error), message: errorMessage(error) });
-    return `${errorName(error)}: ${errorMessage(error)}`;
+    const denied = asAccessDenied(error, 'StartCostAllocationTagBackfill');
+    const code = denied?.code ?? errorName(error);
+    const message = denied?.awsMessage ?? errorMessage(error);
+    ctx.log('WARN', 'backfill not started', { error: code, message });
+    return `${code}: ${message}`;
   }
 }

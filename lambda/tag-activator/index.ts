@@ -1,6 +1,7 @@
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ActivatorContext, onEvent, onRetry, RetryEvent } from './on-event';
+import { RETRY_ACTION } from '../../src/contracts/tag-activation';
 import { CfnEvent, OnEventResponse } from '../shared/cfn-event';
 import { jsonLogger } from '../shared/log';
 import { retryOptionsFromEnv } from '../shared/retry';
@@ -16,6 +17,6 @@ const ctx: ActivatorContext = {
 
 /** Entry point: custom resource events from the Provider framework, and scheduled retries. */
 export async function handler(event: CfnEvent | RetryEvent): Promise<OnEventResponse | unknown> {
-  if ((event as RetryEvent).action === 'retry-pending') return onRetry(event as RetryEvent, ctx);
+  if ((event as RetryEvent).action === RETRY_ACTION) return onRetry(event as RetryEvent, ctx);
   return onEvent(event as CfnEvent, ctx);
 }

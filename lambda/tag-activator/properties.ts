@@ -1,7 +1,15 @@
+/**
+ * The activation custom resource's properties (what `CostAllocationTagActivation` synthesizes),
+ * parsed and validated before any call. The property names, the schema version and the limits
+ * come from the one contract both sides use.
+ */
+import {
+  BACKFILL_MONTHS, isStateParameterName, STATE_PARAMETER_PREFIX, TAG_ACTIVATION_SCHEMA_VERSION, TAG_KEY_MAX_LENGTH, TagActivationProperties,
+} from '../../src/contracts/tag-activation';
 import { boolProp } from '../shared/cfn-event';
 
-/** The activation custom resource's properties, parsed and validated before any call. */
-export const HANDLER_SCHEMA_VERSION = 1;
+/** The newest property schema this handler understands. */
+export const HANDLER_SCHEMA_VERSION = TAG_ACTIVATION_SCHEMA_VERSION;
 
 export interface ActivationSpec {
   readonly tagKeys: string[];
@@ -10,30 +18,42 @@ export interface ActivationSpec {
   readonly deactivateOnDelete: boolean;
 }
 
-const PARAMETER_NAME = /^\/[a-zA-Z0-9_.\-/]{1,1010}$/;
+/** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
+type Delivered = { readonly [K in keyof TagActivationProperties]?: unknown };
 
-export function parseActivationProperties(props: Record<string, unknown>): ActivationSpec {
+export class InvalidPropertiesError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid properties of the cost allocation tag activation: ${problems.join('; ')}`);
+    this.name = 'InvalidPropertiesError';
+  }
+}
+
+/** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
+export function parseActivationProperties(raw: Record<string, unknown>): ActivationSpec {
+  const props = raw as Delivered;
   const problems: string[] = [];
   const version = Number(props.SchemaVersion);
-  if (!Number.isInteger(version) || version < 1 || version > HANDLER_SCHEMA_VERSION) {
-    problems.push(`SchemaVersion '${String(props.SchemaVersion)}' must be an integer from 1 to ${HANDLER_SCHEMA_VERSION}`);
+  if (!Number.isInteger(version) || version < 1) {
+    problems.push(`SchemaVersion '${String(props.SchemaVersion)}' must be a positive integer`);
+  } else if (version > HANDLER_SCHEMA_VERSION) {
+    problems.push(`SchemaVersion ${version} is newer than this handler understands (${HANDLER_SCHEMA_VERSION}): deploy with the library version that synthesized it`);
   }
   const keys = props.TagKeys;
-  if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k.length < 1 || k.length > 1024)) {
-    problems.push('TagKeys must be a non-empty list of tag keys (1–1024 characters each)');
+  if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k.length < 1 || k.length > TAG_KEY_MAX_LENGTH)) {
+    problems.push(`TagKeys must be a non-empty list of tag keys (1–${TAG_KEY_MAX_LENGTH} characters each)`);
   }
   const name = props.StateParameterName;
-  if (typeof name !== 'string' || !PARAMETER_NAME.test(name)) {
-    problems.push(`StateParameterName '${String(name)}' must be an SSM parameter path`);
+  if (typeof name !== 'string' || !isStateParameterName(name)) {
+    problems.push(`StateParameterName '${String(name)}' must be an SSM parameter name below ${STATE_PARAMETER_PREFIX}/`);
   }
   let backfillMonths: number | undefined;
   if (props.BackfillMonths !== undefined) {
     backfillMonths = Number(props.BackfillMonths);
-    if (!Number.isInteger(backfillMonths) || backfillMonths < 0 || backfillMonths > 12) {
-      problems.push(`BackfillMonths '${String(props.BackfillMonths)}' must be an integer from 0 to 12`);
+    if (!Number.isInteger(backfillMonths) || backfillMonths < BACKFILL_MONTHS.min || backfillMonths > BACKFILL_MONTHS.max) {
+      problems.push(`BackfillMonths '${String(props.BackfillMonths)}' must be an integer from ${BACKFILL_MONTHS.min} to ${BACKFILL_MONTHS.max}`);
     }
   }
-  if (problems.length > 0) throw new Error(`Invalid properties of the cost allocation tag activation: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InvalidPropertiesError(problems);
   return {
     tagKeys: [...new Set(keys as string[])],
     stateParameterName: name as string,

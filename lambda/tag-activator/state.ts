@@ -1,12 +1,21 @@
 import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { KeyError } from './activation';
+import { STATE_PARAMETER_PREFIX } from '../../src/contracts/tag-activation';
 import { errorName, Logger } from '../shared/log';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /** What the activation records in its SSM parameter, for people and for the scheduled retries. */
 export interface ActivationState {
   readonly active: string[];
+  /** keys billing lists whose activation failed (see errors); retried (states of earlier versions hold never-seen keys here too) */
   readonly pending: string[];
+  /**
+   * Keys billing has never listed (under any type), by the day (`YYYY-MM-DD`) this activation first
+   * asked for them; retried. A key appears only after a resource — or, for `iamPrincipal/<key>`, an
+   * IAM role or user that calls Amazon Bedrock — carrying it has been used.
+   */
+  readonly neverSeen?: Record<string, string[]>;
+  /** per-key failures, and `key: '*'` for a refusal of every call (code: NotPayerAccount, MissingPermission, …) */
   readonly errors: KeyError[];
   readonly updatedAt: string;
   readonly lastBackfillAt?: string;
@@ -32,6 +41,25 @@ export async function readState(ctx: StateContext, name: string): Promise<Activa
     if (errorName(error) === 'ParameterNotFound') return undefined;
     throw error;
   }
+}
+
+/** Every key a state wants active: active, pending and never seen. */
+export function wantedKeys(state: Partial<ActivationState>): string[] {
+  return [...new Set([...(state.active ?? []), ...(state.pending ?? []), ...neverSeenKeys(state)])];
+}
+
+/** The keys of a state's `neverSeen`. */
+export function neverSeenKeys(state: Partial<ActivationState> | undefined): string[] {
+  return Object.values(state?.neverSeen ?? {}).flat();
+}
+
+/** `neverSeen` for the keys billing has not listed now, each under the day it was first asked for (kept from `previous`). */
+export function neverSeenSince(previous: Partial<ActivationState> | undefined, unseen: readonly string[], today: string): Record<string, string[]> {
+  const since = new Map<string, string>();
+  for (const [day, keys] of Object.entries(previous?.neverSeen ?? {})) for (const key of keys) since.set(key, day);
+  const out: Record<string, string[]> = {};
+  for (const key of unseen) (out[since.get(key) ?? today] ??= []).push(key);
+  return out;
 }
 
 export function serialize(state: ActivationState): string {
@@ -62,11 +90,8 @@ export async function deleteState(ctx: StateContext, name: string): Promise<void
   }
 }
 
-/** Where every activation keeps its state (one parameter each). */
-export const STATE_PREFIX = '/cdk-bedrock-cost-governance/tag-activation';
-
 /**
- * The keys other activations of this account and Region hold (active or pending), read from
+ * The keys other activations of this account and Region hold (active, pending or never seen), read from
  * their state parameters (every page): keys are account-wide, so one activation must not
  * deactivate what another still wants.
  */
@@ -74,12 +99,13 @@ export async function keysHeldByOthers(ctx: StateContext, ownName: string): Prom
   const held = new Set<string>();
   let NextToken: string | undefined;
   do {
-    const page = await withRetry(() => ctx.ssm.send(new GetParametersByPathCommand({ Path: STATE_PREFIX, Recursive: true, NextToken })), ctx.retry);
+    const request = new GetParametersByPathCommand({ Path: STATE_PARAMETER_PREFIX, Recursive: true, NextToken });
+    const page = await withRetry(() => ctx.ssm.send(request), ctx.retry);
     for (const parameter of page.Parameters ?? []) {
       if (parameter.Name === ownName) continue;
       try {
         const state = JSON.parse(parameter.Value ?? '{}') as Partial<ActivationState>;
-        for (const key of [...(state.active ?? []), ...(state.pending ?? [])]) held.add(key);
+        for (const key of wantedKeys(state)) held.add(key);
       } catch {
         ctx.log('WARN', 'unreadable activation state', { parameter: parameter.Name });
       }

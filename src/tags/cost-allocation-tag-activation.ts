@@ -1,12 +1,19 @@
-import { ArnFormat, CustomResource, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CustomResource, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct, IConstruct } from 'constructs';
 import { CostAllocationTagSchema } from './cost-allocation-tag-schema';
 import { tagKeyProblems } from './tag-rules';
+import {
+  BACKFILL_MONTHS, IAM_PRINCIPAL_TAG_PREFIX, MAX_STATE_KEYS_CHARS, RETRY_ACTION, STATE_PARAMETER_PREFIX, stateKeysChars, stateParameterName,
+  TAG_ACTIVATION_ATTRIBUTES, TAG_ACTIVATION_RESOURCE_TYPE, TAG_ACTIVATION_SCHEMA_VERSION, TAG_KEY_MAX_LENGTH, TagActivationProperties,
+  TagActivationRetryEvent,
+} from '../contracts/tag-activation';
 import { HandlerProvider } from '../util/handler-provider';
+import { ManagementAccount } from '../util/management-account';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
+import { StackSingleton } from '../util/stack-singleton';
 import { propError } from '../util/validation';
 
 /** Properties of a {@link CostAllocationTagActivation}. */
@@ -58,26 +65,27 @@ export interface CostAllocationTagActivationProps {
   readonly deactivateOnDelete?: boolean;
 
   /**
-   * Network, logging and encryption of the provider's functions. The stack's first activation
-   * creates the provider, so only its options count.
+   * Network, logging and encryption of the provider's functions. The stack has one activation
+   * provider: give every activation of the stack the same object (or give it to the first one
+   * only); an activation with other options fails at synth.
    * @default - defaults of ProviderOptions
    */
   readonly providerOptions?: ProviderOptions;
 }
 
 const PROVIDER_ID = 'BedrockCostGovernanceTagActivator';
-const PARAMETER_PREFIX = '/cdk-bedrock-cost-governance/tag-activation/';
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
 /**
  * Activates tag keys as user-defined cost allocation tags in the payer account
  * (UpdateCostAllocationTagsStatus, 20 keys per call), so that budgets, Cost Explorer and the
  * chargeback report can use them. Deploy it in the management (payer) account — a member
- * account's request is refused and the deployment says so.
+ * account's request is refused and the deployment says so (and synth warns when the stack's
+ * account is known not to be the {@link ManagementAccount}).
  *
  * Keys that billing has not seen yet do not fail the deployment: they stay pending and are
- * retried on a schedule until active. The state (active, pending, errors) is kept in an SSM
- * parameter.
+ * retried on a schedule until active. The state (active, pending, never seen, errors) is kept in
+ * an SSM parameter under `/cdk-bedrock-cost-governance/tag-activation/`.
  */
 export class CostAllocationTagActivation extends Construct {
   /** The keys this resource activates. */
@@ -95,40 +103,46 @@ export class CostAllocationTagActivation extends Construct {
     if (base.length === 0) throw propError(this, 'tagKeys', 'must name at least one key (or give a schema)');
     const problems = base.flatMap(tagKeyProblems);
     if (problems.length > 0) throw propError(this, 'tagKeys', problems.join('; '));
-    const keys = props.includeIamPrincipalTags ? [...base, ...base.map((k) => `iamPrincipal/${k}`)] : base;
-    if (keys.some((k) => k.length > 1024)) throw propError(this, 'tagKeys', 'must be at most 1024 characters each (the Cost Explorer limit)');
+    const keys = props.includeIamPrincipalTags ? [...base, ...base.map((k) => `${IAM_PRINCIPAL_TAG_PREFIX}${k}`)] : base;
+    if (keys.some((k) => k.length > TAG_KEY_MAX_LENGTH)) {
+      throw propError(this, 'tagKeys', `must be at most ${TAG_KEY_MAX_LENGTH} characters each (the Cost Explorer limit)`);
+    }
     const retrySchedule = props.retrySchedule ?? 'rate(1 day)';
     if (!Token.isUnresolved(retrySchedule) && !SCHEDULE.test(retrySchedule)) {
       throw propError(this, 'retrySchedule', `'${retrySchedule}' must be an EventBridge Scheduler rate(...) or cron(...) expression`);
     }
     const months = props.backfillMonths;
-    if (months !== undefined && !Token.isUnresolved(months) && (!Number.isInteger(months) || months < 1 || months > 12)) {
-      throw propError(this, 'backfillMonths', `${months} must be an integer from 1 to 12 (Cost Explorer backfills at most 12 months)`);
+    if (months !== undefined && !Token.isUnresolved(months)
+      && (!Number.isInteger(months) || months < BACKFILL_MONTHS.min || months > BACKFILL_MONTHS.max)) {
+      throw propError(this, 'backfillMonths', `${months} must be an integer from ${BACKFILL_MONTHS.min} to ${BACKFILL_MONTHS.max} `
+        + `(Cost Explorer backfills at most ${BACKFILL_MONTHS.max} months)`);
     }
     // the state (active and pending keys, JSON) must fit a standard SSM parameter (4 KB)
-    const stateSize = JSON.stringify({ active: keys, pending: [] }).length;
-    if (stateSize > 3500) {
-      throw propError(this, 'tagKeys', `hold too many or too long keys for one activation (${stateSize} characters of state; at most 3500): split them over several activations`);
+    const stateSize = stateKeysChars(keys);
+    if (stateSize > MAX_STATE_KEYS_CHARS) {
+      throw propError(this, 'tagKeys', `hold too many or too long keys for one activation (${stateSize} characters of state; `
+        + `at most ${MAX_STATE_KEYS_CHARS}): split them over several activations`);
     }
     this.tagKeys = keys;
-    this.stateParameterName = `${PARAMETER_PREFIX}${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
+    this.stateParameterName = stateParameterName(Names.uniqueResourceName(this, { maxLength: 200, separator: '-' }));
+    this.warnOutsideManagementAccount();
 
-    const provider = ActivatorProvider.of(this, props.providerOptions ?? {});
-    provider.allowStateParameter(this.stateParameterName);
+    const provider = ActivatorProvider.of(this, props.providerOptions);
+    const properties: TagActivationProperties = {
+      SchemaVersion: String(TAG_ACTIVATION_SCHEMA_VERSION),
+      TagKeys: keys,
+      StateParameterName: this.stateParameterName,
+      BackfillMonths: months,
+      DeactivateOnDelete: props.deactivateOnDelete ?? false,
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.handler.serviceToken,
-      resourceType: 'Custom::CostAllocationTagActivation',
-      properties: {
-        SchemaVersion: '1',
-        TagKeys: keys,
-        StateParameterName: this.stateParameterName,
-        BackfillMonths: months,
-        DeactivateOnDelete: props.deactivateOnDelete ?? false,
-      },
+      resourceType: TAG_ACTIVATION_RESOURCE_TYPE,
+      properties: { ...properties },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.activeKeys = resource.getAttString('ActiveKeys');
-    this.pendingKeys = resource.getAttString('PendingKeys');
+    this.activeKeys = resource.getAttString(TAG_ACTIVATION_ATTRIBUTES.activeKeys);
+    this.pendingKeys = resource.getAttString(TAG_ACTIVATION_ATTRIBUTES.pendingKeys);
 
     const schedulerRole = new iam.Role(this, 'RetryRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -140,6 +154,7 @@ export class CostAllocationTagActivation extends Construct {
     acknowledgeNagFinding(schedulerRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'lambda.Function.grantInvoke also allows the function\'s versions and aliases (<arn>:*); the function is the activation provider\'s own.',
       `Resource::${provider.handler.function.functionArn}:*`);
+    const retryEvent: TagActivationRetryEvent = { action: RETRY_ACTION, stateParameterName: this.stateParameterName };
     new scheduler.CfnSchedule(this, 'RetrySchedule', {
       description: `Retries pending cost allocation tag keys of ${this.node.path}`.slice(0, 512),
       scheduleExpression: retrySchedule,
@@ -147,22 +162,36 @@ export class CostAllocationTagActivation extends Construct {
       target: {
         arn: provider.handler.function.functionArn,
         roleArn: schedulerRole.roleArn,
-        input: JSON.stringify({ action: 'retry-pending', stateParameterName: this.stateParameterName }),
+        input: JSON.stringify(retryEvent),
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       },
     });
+  }
+
+  /**
+   * Cost Explorer refuses activation from a member account ("Linked account doesn't have access to
+   * cost allocation tags"): warn at synth when the stack's account is known not to be the
+   * management account.
+   */
+  private warnOutsideManagementAccount(): void {
+    if (ManagementAccount.isDeployedTo(this) !== false) return;
+    Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:activationOutsideManagementAccount',
+      `Cost allocation tags can be activated only in the management (payer) account of the organization (${ManagementAccount.of(this)}), `
+      + `but this stack deploys to account ${Stack.of(this).account}: Cost Explorer will refuse the activation and the deployment will fail. `
+      + 'Deploy CostAllocationTagActivation in a stack of the management account '
+      + '(https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/custom-tags.html).');
   }
 }
 
 /** The stack's activation provider (one per stack). */
 class ActivatorProvider extends Construct {
-  public static of(scope: IConstruct, options: ProviderOptions): ActivatorProvider {
-    const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as ActivatorProvider | undefined) ?? new ActivatorProvider(stack, PROVIDER_ID, options);
+  /** The stack's provider; `options` must be the object the first activation gave, if any. */
+  public static of(scope: IConstruct, options: ProviderOptions | undefined): ActivatorProvider {
+    return StackSingleton.withOptions(scope, PROVIDER_ID, 'providerOptions', options,
+      (stack, given) => new ActivatorProvider(stack, PROVIDER_ID, given ?? {}));
   }
 
   public readonly handler: HandlerProvider;
-  private readonly parameters = new Set<string>();
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
@@ -178,26 +207,30 @@ class ActivatorProvider extends Construct {
       actions: ['ce:ListCostAllocationTags', 'ce:UpdateCostAllocationTagsStatus', 'ce:StartCostAllocationTagBackfill'],
       resources: ['*'],
     }));
+    // Every activation's state lies below the prefix. The permission covers the prefix, not a list
+    // of the activations in the app: when one is removed, CloudFormation updates this policy before
+    // it deletes the removed activation, whose handler must still delete its own parameter.
+    const statePath = STATE_PARAMETER_PREFIX.slice(1);
+    const stateParameters = stack.formatArn({
+      service: 'ssm', resource: 'parameter', resourceName: `${statePath}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'KeepActivationState',
       actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-      resources: Lazy.list({
-        produce: () => [...this.parameters].map((name) => stack.formatArn({
-          service: 'ssm', resource: 'parameter', resourceName: name.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        })),
-      }),
+      resources: [stateParameters],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadOtherActivationStates',
       actions: ['ssm:GetParametersByPath'],
-      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: PARAMETER_PREFIX.slice(1, -1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: statePath, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }));
-    acknowledgeNagFinding(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+    const policy = role.node.findChild('DefaultPolicy');
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
       'Cost Explorer\'s cost allocation tag actions (ListCostAllocationTags, UpdateCostAllocationTagsStatus, StartCostAllocationTagBackfill) do not support resource-level permissions.',
       'Resource::*');
-  }
-
-  public allowStateParameter(name: string): void {
-    this.parameters.add(name);
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+      `The activation states are the parameters below ${STATE_PARAMETER_PREFIX}/ (one per activation, all of the account and Region): `
+      + 'the handler must delete the parameter of an activation removed from the app after CloudFormation has already updated this policy.',
+      `Resource::${stateParameters}`);
   }
 }

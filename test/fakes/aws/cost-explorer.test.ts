@@ -1,7 +1,7 @@
 import {
   CostExplorerClient, Expression, GetCostAndUsageCommand, GetCostAndUsageCommandInput, GetCostAndUsageCommandOutput, GetCostForecastCommand,
   ListCostAllocationTagsCommand,
-  paginateListCostAllocationTags, UpdateCostAllocationTagsStatusCommand,
+  paginateListCostAllocationTags, StartCostAllocationTagBackfillCommand, UpdateCostAllocationTagsStatusCommand,
 } from '@aws-sdk/client-cost-explorer';
 import { AwsFake, CostRecord, startAwsFake } from './index';
 
@@ -274,3 +274,79 @@ describe('cost allocation tags', () => {
     await expect(ce.send(new ListCostAllocationTagsCommand({ MaxResults: 1001 }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
+
+describe('IAM in front of Cost Explorer (fake.state.access)', () => {
+  const update = () => ce.send(new UpdateCostAllocationTagsStatusCommand({ CostAllocationTagsStatus: [{ TagKey: 'dept', Status: 'Active' }] }));
+  const head = `User: arn:aws:sts::${PAYER}:assumed-role/Activator/fn is not authorized to perform: ce:UpdateCostAllocationTagsStatus `
+    + `on resource: arn:aws:ce:us-east-1:${PAYER}:/UpdateCostAllocationTagsStatus`;
+  beforeEach(() => fake.state.access().setPrincipal(`arn:aws:sts::${PAYER}:assumed-role/Activator/fn`));
+
+  test('an identity-based policy that does not allow the action: implicit deny', async () => {
+    fake.state.access().setIdentityPolicy([{ actions: ['ce:ListCostAllocationTags', 'ce:Get*'], resources: ['*'] }]);
+    await expect(update()).rejects.toMatchObject({
+      name: 'AccessDeniedException', message: `${head} because no identity-based policy allows the ce:UpdateCostAllocationTagsStatus action`,
+    });
+    await expect(ce.send(new ListCostAllocationTagsCommand({}))).resolves.toBeDefined();
+    expect(fake.state.account().billing.isActive('dept')).toBe(false);
+  });
+
+  test('an explicit deny in a service control policy, named by its ARN', async () => {
+    const scp = 'arn:aws:organizations::999999999999:policy/o-abc/service_control_policy/p-123';
+    fake.state.access().deny({ actions: ['ce:Update*'], policyType: 'service control policy', policyArn: scp });
+    await expect(update()).rejects.toMatchObject({ name: 'AccessDeniedException', message: `${head} with an explicit deny in a service control policy: ${scp}` });
+  });
+
+  test('a permissions boundary: implicit when it does not allow, explicit when it denies', async () => {
+    fake.state.access().setPermissionsBoundary([{ actions: ['ce:List*'] }]);
+    await expect(update()).rejects.toMatchObject({ message: `${head} because no permissions boundary allows the ce:UpdateCostAllocationTagsStatus action` });
+    fake.state.access().setPermissionsBoundary([{ actions: ['*'] }]).deny({ actions: ['ce:*'], policyType: 'permissions boundary' });
+    await expect(update()).rejects.toMatchObject({ message: `${head} with an explicit deny in a permissions boundary` });
+  });
+
+  test('IAM decides before the service: a member account with a missing permission hears about the permission', async () => {
+    fake.state.access(MEMBER).setIdentityPolicy([]);
+    const member = new CostExplorerClient({ ...fake.clientConfig({ accountId: MEMBER }), maxAttempts: 1 });
+    try {
+      await expect(member.send(new ListCostAllocationTagsCommand({}))).rejects.toMatchObject({
+        message: expect.stringMatching(/because no identity-based policy allows the ce:ListCostAllocationTags action$/),
+      });
+    } finally {
+      member.destroy();
+    }
+  });
+
+  test('reset forgets the policies', async () => {
+    fake.state.access().setIdentityPolicy([]);
+    fake.reset();
+    fake.state.seedCosts(records());
+    await expect(update()).resolves.toBeDefined();
+  });
+});
+
+describe('cost allocation tag types and backfill', () => {
+  test('seeTagKeys may list a key under another type; the Type filter then leaves it out', async () => {
+    fake.state.seeTagKeys(['iamPrincipal/dept'], { type: 'AWSGenerated' });
+    const user = await ce.send(new ListCostAllocationTagsCommand({ TagKeys: ['iamPrincipal/dept'], Type: 'UserDefined' }));
+    expect(user.CostAllocationTags).toEqual([]);
+    const any = await ce.send(new ListCostAllocationTagsCommand({ TagKeys: ['iamPrincipal/dept'] }));
+    expect(any.CostAllocationTags).toEqual([expect.objectContaining({ TagKey: 'iamPrincipal/dept', Type: 'AWSGenerated', Status: 'Inactive' })]);
+  });
+
+  test('StartCostAllocationTagBackfill: first day of a month within twelve months, once per 24 hours', async () => {
+    const backfill = (from: string) => ce.send(new StartCostAllocationTagBackfillCommand({ BackfillFrom: from }));
+    await expect(backfill('2025-10-01T00:00:00Z')).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(backfill('2026-08-15T00:00:00Z')).rejects.toMatchObject({ name: 'ValidationException' });
+    const out = await backfill('2025-11-01T00:00:00Z');
+    expect(out.BackfillRequest).toEqual({ BackfillFrom: '2025-11-01T00:00:00Z', RequestedAt: '2026-11-15T10:00:00Z', LastUpdatedAt: '2026-11-15T10:00:00Z', BackfillStatus: 'PROCESSING' });
+    await expect(backfill('2026-08-01T00:00:00Z')).rejects.toMatchObject({ name: 'BackfillLimitExceededException' });
+    expect(fake.state.account().billing.backfills).toEqual([{ backfillFrom: '2025-11-01T00:00:00Z', requestedAt: NOW }]);
+    const member = new CostExplorerClient({ ...fake.clientConfig({ accountId: MEMBER }), maxAttempts: 1 });
+    try {
+      await expect(member.send(new StartCostAllocationTagBackfillCommand({ BackfillFrom: '2026-08-01T00:00:00Z' })))
+        .rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/Linked account doesn't have access to cost allocation tags/) });
+    } finally {
+      member.destroy();
+    }
+  });
+});
+

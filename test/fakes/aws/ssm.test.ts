@@ -148,3 +148,34 @@ describe('DeleteParameter(s)', () => {
       .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/at 'names' failed to satisfy constraint/) });
   });
 });
+
+describe('IAM in front of SSM (fake.state.access)', () => {
+  const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter';
+  test('an identity-based policy scoped to a path allows the parameters below it and the path itself, nothing else', async () => {
+    await put({ Name: '/app/state/a' });
+    await put({ Name: '/other/x' });
+    fake.state.access().setIdentityPolicy([
+      { actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'], resources: [`${ARN}/app/state/*`] },
+      { actions: ['ssm:GetParametersByPath'], resources: [`${ARN}/app/state`] },
+    ]);
+    await expect(ssm.send(new GetParameterCommand({ Name: '/app/state/a' }))).resolves.toBeDefined();
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/app/state/', Recursive: true }))).resolves.toMatchObject({ Parameters: [expect.objectContaining({ Name: '/app/state/a' })] });
+    await expect(ssm.send(new DeleteParameterCommand({ Name: '/other/x' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: `User: arn:aws:sts::123456789012:assumed-role/FakeRole/fake-session is not authorized to perform: ssm:DeleteParameter on resource: ${ARN}/other/x `
+        + 'because no identity-based policy allows the ssm:DeleteParameter action',
+    });
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/other' }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(ssm.send(new DeleteParametersCommand({ Names: ['/app/state/a'] }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await ssm.send(new DeleteParameterCommand({ Name: '/app/state/a' }));
+    expect(fake.state.region().parameters.has('/app/state/a')).toBe(false);
+  });
+
+  test('a parameter named by its ARN is authorized as that parameter', async () => {
+    await put({ Name: '/app/state/a' });
+    fake.state.access().setIdentityPolicy([{ actions: ['ssm:GetParameter'], resources: [`${ARN}/app/state/a`] }]);
+    await expect(ssm.send(new GetParameterCommand({ Name: `${ARN}/app/state/a` }))).resolves.toBeDefined();
+    await expect(ssm.send(new GetParameterCommand({ Name: '/app/state/a:1' }))).resolves.toBeDefined();
+  });
+});
+

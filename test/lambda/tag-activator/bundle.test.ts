@@ -13,7 +13,7 @@ const PARAM = '/cdk-bedrock-cost-governance/tag-activation/Payer-Tags-ABCD1234';
 let fake: AwsFake;
 let handler: Handler;
 
-const event = (type: 'Create' | 'Delete', keys: string[], extra: Record<string, unknown> = {}) => ({
+const event = (type: 'Create' | 'Update' | 'Delete', keys: string[], extra: Record<string, unknown> = {}) => ({
   RequestType: type,
   StackId: 's',
   RequestId: `r-${Math.random()}`,
@@ -21,7 +21,27 @@ const event = (type: 'Create' | 'Delete', keys: string[], extra: Record<string, 
   ResourceType: 'Custom::CostAllocationTagActivation',
   PhysicalResourceId: PARAM,
   ResourceProperties: { SchemaVersion: '1', TagKeys: keys, StateParameterName: PARAM, ...extra },
+  ...(type === 'Update' ? { OldResourceProperties: { SchemaVersion: '1', TagKeys: keys, StateParameterName: PARAM } } : {}),
 });
+const retry = { action: 'retry-pending', stateParameterName: PARAM };
+const neverSeenKeys = (s: Record<string, unknown>) => Object.values((s.neverSeen ?? {}) as Record<string, string[]>).flat();
+
+/** The handler's log lines while `fn` runs (the bundle logs JSON lines to the console). */
+async function logsOf(fn: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  const lines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+  const level = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = 'INFO';
+  try {
+    await fn().catch(() => undefined);
+  } finally {
+    process.env.LOG_LEVEL = level;
+    log.mockRestore();
+    error.mockRestore();
+  }
+  return lines.map((l) => JSON.parse(l));
+}
 
 async function statuses(): Promise<Record<string, string>> {
   const ce = new CostExplorerClient({ ...fake.clientConfig(), maxAttempts: 1 });
@@ -58,13 +78,15 @@ describe('tag-activator bundle against the AWS fake', () => {
     const res = await handler(event('Create', ['dept', 'team']));
     expect(res.Data).toEqual({ ActiveKeys: 'dept', PendingKeys: 'team' });
     expect(await statuses()).toEqual({ dept: 'Active' });
-    expect(await state()).toMatchObject({ active: ['dept'], pending: ['team'] });
+    expect(await state()).toMatchObject({ active: ['dept'], pending: [] });
+    expect(neverSeenKeys(await state())).toEqual(['team']);
 
     // a resource tagged `team` gets used; billing sees the key
     fake.state.seeTagKeys(['team']);
-    await handler({ action: 'retry-pending', stateParameterName: PARAM });
+    await handler(retry);
     expect(await statuses()).toEqual({ dept: 'Active', team: 'Active' });
     expect(await state()).toMatchObject({ active: ['dept', 'team'], pending: [] });
+    expect(neverSeenKeys(await state())).toEqual([]);
   });
 
   test('45 keys are activated in batches of at most 20, every page read, through throttling', async () => {
@@ -82,6 +104,73 @@ describe('tag-activator bundle against the AWS fake', () => {
     fake.state.setMemberAccount('123456789012');
     fake.state.seeTagKeys(['dept']);
     await expect(handler(event('Create', ['dept']))).rejects.toThrow(/only in the management \(payer\) account.*Linked account doesn't have access/);
+  });
+
+  const SCP = 'arn:aws:organizations::999999999999:policy/o-abc/service_control_policy/p-123';
+  test.each<[string, () => void, RegExp]>([
+    ['NotPayerAccount', () => fake.state.setMemberAccount('123456789012'), /Linked account doesn't have access to cost allocation tags/],
+    ['MissingPermission', () => fake.state.access().setIdentityPolicy([{ actions: ['ssm:*', 'ce:ListCostAllocationTags'] }]),
+      /is not authorized to perform: ce:UpdateCostAllocationTagsStatus on resource: arn:aws:ce:us-east-1:123456789012:\/UpdateCostAllocationTagsStatus because no identity-based policy allows/],
+    ['ServiceControlPolicy', () => fake.state.access().deny({ actions: ['ce:UpdateCostAllocationTagsStatus'], policyType: 'service control policy', policyArn: SCP }),
+      /with an explicit deny in a service control policy: arn:aws:organizations::999999999999/],
+    ['PermissionsBoundary', () => fake.state.access().setPermissionsBoundary([{ actions: ['ssm:*', 'ce:List*'] }]),
+      /because no permissions boundary allows the ce:UpdateCostAllocationTagsStatus action/],
+  ])('%s: the deployment names the cause; the scheduled retry records it in the state and the logs', async (code, refuse, awsMessage) => {
+    fake.state.seeTagKeys(['dept']);
+    refuse();
+    const created = await handler(event('Create', ['dept'])).catch((e: Error) => e);
+    expect((created as Error).message).toContain(`[${code}]`);
+    expect((created as Error).message).toMatch(awsMessage);
+    await expect(state()).rejects.toThrow(/not found/); // a failed create leaves nothing behind
+
+    // deployed before the refusal began: the retry records the cause instead of failing every day
+    fake.reset();
+    await handler(event('Create', ['dept']));
+    fake.state.seeTagKeys(['dept']);
+    refuse();
+    const lines = await logsOf(() => handler(retry));
+    const recorded = await state();
+    expect(recorded.errors).toEqual([{ key: '*', code, message: expect.stringMatching(awsMessage) }]);
+    expect(neverSeenKeys(recorded)).toEqual(['dept']);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', code, awsMessage: expect.stringMatching(awsMessage) }));
+  });
+
+  test('an iamPrincipal key billing lists under another type than UserDefined is activated', async () => {
+    fake.state.seeTagKeys(['dept']);
+    fake.state.seeTagKeys(['iamPrincipal/dept'], { type: 'AWSGenerated' });
+    const res = await handler(event('Create', ['dept', 'iamPrincipal/dept']));
+    expect(res.Data).toEqual({ ActiveKeys: 'dept,iamPrincipal/dept', PendingKeys: '' });
+    expect(await statuses()).toEqual({ 'dept': 'Active', 'iamPrincipal/dept': 'Active' });
+  });
+
+  test('a key billing never lists is recorded as never seen since its first request, with a WARN line saying what to do', async () => {
+    fake.state.seeTagKeys(['dept']);
+    const lines = await logsOf(() => handler(event('Create', ['dept', 'iamPrincipal/dept'])));
+    const first = await state();
+    expect(first).toMatchObject({ active: ['dept'], pending: [] });
+    const [[since, keys]] = Object.entries(first.neverSeen as Record<string, string[]>);
+    expect(keys).toEqual(['iamPrincipal/dept']);
+    expect(since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(lines).toContainEqual(expect.objectContaining({
+      level: 'WARN',
+      message: 'tag keys never seen by billing',
+      neverSeen: { [since]: ['iamPrincipal/dept'] },
+      action: expect.stringMatching(/Tag the IAM role or user that calls Amazon Bedrock with dept .*invoke a model/),
+    }));
+    // later runs keep the first day
+    await handler(event('Update', ['dept', 'iamPrincipal/dept']));
+    await handler(retry);
+    expect((await state()).neverSeen).toEqual({ [since]: ['iamPrincipal/dept'] });
+  });
+
+  test('backfill runs once the keys are active, and the 24-hour limit is respected', async () => {
+    fake.state.seeTagKeys(['dept']);
+    await handler(event('Create', ['dept'], { BackfillMonths: '3' }));
+    expect(fake.state.account().billing.backfills).toHaveLength(1);
+    expect(await state()).toMatchObject({ backfillMonths: 3, lastBackfillAt: expect.any(String) });
+    await handler(event('Update', ['dept'], { BackfillMonths: '3' }));
+    expect(fake.state.account().billing.backfills).toHaveLength(1);
+    expect((await state()).backfillError).toMatch(/less than 24 hours ago/);
   });
 
   test('deactivation on delete spares keys another activation still holds', async () => {

@@ -1,9 +1,9 @@
 import type {
   DimensionValuesWithAttributes, GetCostAndUsageRequest, GetCostAndUsageResponse, GetCostForecastRequest, GetCostForecastResponse,
-  Group, GroupDefinition, MetricValue, ResultByTime,
+  Group, GroupDefinition, MetricValue, ResultByTime, StartCostAllocationTagBackfillRequest, StartCostAllocationTagBackfillResponse,
 } from '@aws-sdk/client-cost-explorer';
 import { decodeToken, encodeToken, fingerprint } from '../paging';
-import { operation, RequestContext, ServiceDefinition } from '../service-definition';
+import { operation, OperationHandler, RequestContext, ServiceDefinition } from '../service-definition';
 import { serviceError } from '../service-error';
 import { costAllocationTagHandlers, UnknownTagKeysMode } from './cost-allocation-tags';
 import { checkExpression, costTagValue, dimensionValue, evaluateExpression } from './cost-expression';
@@ -165,8 +165,57 @@ function getCostForecast(input: GetCostForecastRequest, ctx: RequestContext): Ge
   return { Total: { Amount: formatAmount(daily * daysBetween(range.start, range.end)), Unit: unit }, ForecastResultsByTime: results };
 }
 
-/** The Cost Explorer fake (json 1.1): costs from seeded records, forecasts, cost allocation tags. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** StartCostAllocationTagBackfill: "Dates can't precede the previous twelve months" (CE model). */
+const BACKFILL_MAX_MONTHS = 12;
+
+/**
+ * StartCostAllocationTagBackfill: BackfillFrom must be the first day of a month, neither in the
+ * future nor before the previous twelve months; "You can request a backfill once every 24 hours"
+ * (CE model) — a request within 24 hours of the last is BackfillLimitExceededException. A member
+ * account is refused like the other cost allocation tag operations (the exact wording for this
+ * operation is assumed, not observed).
+ */
+function startCostAllocationTagBackfill(input: StartCostAllocationTagBackfillRequest, ctx: RequestContext): StartCostAllocationTagBackfillResponse {
+  if (ctx.billing.memberAccount) {
+    throw serviceError('AccessDeniedException', 'Failed to backfill Cost Allocation Tags: Linked account doesn\'t have access to cost allocation tags.');
+  }
+  const from = new Date(input.BackfillFrom!);
+  const earliest = Date.UTC(ctx.now.getUTCFullYear(), ctx.now.getUTCMonth() - BACKFILL_MAX_MONTHS, 1);
+  const firstOfMonth = from.getUTCDate() === 1 && from.getUTCHours() === 0 && from.getUTCMinutes() === 0 && from.getUTCSeconds() === 0;
+  if (Number.isNaN(from.getTime()) || !firstOfMonth || from.getTime() < earliest || from > ctx.now) {
+    throw serviceError('ValidationException', 'BackfillFrom must be the first day of a month (a billing start date), not in the future and not before the previous twelve months.');
+  }
+  const last = ctx.billing.backfills[ctx.billing.backfills.length - 1];
+  if (last && ctx.now.getTime() - last.requestedAt.getTime() < DAY_MS) {
+    throw serviceError('BackfillLimitExceededException', 'A request to backfill is already in progress. Once the previous request is complete, you can create another request.');
+  }
+  ctx.billing.backfills.push({ backfillFrom: input.BackfillFrom!, requestedAt: ctx.now });
+  const at = ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return { BackfillRequest: { BackfillFrom: input.BackfillFrom, RequestedAt: at, LastUpdatedAt: at, BackfillStatus: 'PROCESSING' } };
+}
+
+/**
+ * Checks the caller's IAM view (`fake.state.access(accountId)`) before the operation, as IAM does
+ * before the service: a refusal is AccessDeniedException in IAM's words, with Cost Explorer's
+ * resource form `arn:<partition>:ce:<region>:<account>:/<Operation>`.
+ */
+function authorized(name: string, handler: OperationHandler): OperationHandler {
+  return (input, ctx) => {
+    const denial = ctx.state.access(ctx.accountId).authorize(`ce:${name}`, `arn:${ctx.partition}:ce:${ctx.region}:${ctx.accountId}:/${name}`);
+    if (denial) throw serviceError('AccessDeniedException', denial.message);
+    return handler(input, ctx);
+  };
+}
+
+/** The Cost Explorer fake (json 1.1): costs from seeded records, forecasts, cost allocation tags and their backfill. */
 export function costExplorerService(options: CostExplorerFakeOptions = {}): ServiceDefinition {
+  const handlers: Record<string, OperationHandler> = {
+    GetCostAndUsage: operation(getCostAndUsage),
+    GetCostForecast: operation(getCostForecast),
+    StartCostAllocationTagBackfill: operation(startCostAllocationTagBackfill),
+    ...costAllocationTagHandlers(options.unknownTagKeys ?? 'exception'),
+  };
   return {
     key: 'ce',
     modelName: 'ce',
@@ -176,10 +225,6 @@ export function costExplorerService(options: CostExplorerFakeOptions = {}): Serv
     serverErrorCode: 'InternalServerException',
     unknownCredentialsErrorCode: 'UnrecognizedClientException',
     missingAuthErrorCode: 'MissingAuthenticationTokenException',
-    handlers: {
-      GetCostAndUsage: operation(getCostAndUsage),
-      GetCostForecast: operation(getCostForecast),
-      ...costAllocationTagHandlers(options.unknownTagKeys ?? 'exception'),
-    },
+    handlers: Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, authorized(name, handler)])),
   };
 }

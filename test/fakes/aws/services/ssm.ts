@@ -4,7 +4,7 @@ import type {
   GetParametersByPathRequest, GetParametersByPathResult, Parameter, ParameterStringFilter, PutParameterRequest, PutParameterResult,
 } from '@aws-sdk/client-ssm';
 import { continueAfter, encodeToken, fingerprint, pageAfter } from '../paging';
-import { operation, RequestContext, ServiceDefinition } from '../service-definition';
+import { operation, OperationHandler, RequestContext, ServiceDefinition } from '../service-definition';
 import { serviceError } from '../service-error';
 import { checkParameterName, checkParameterPath, isUnderPath, parameterArn, splitSelector } from './ssm-names';
 import type { StoredParameter } from '../state/fake-state';
@@ -170,6 +170,24 @@ function deleteOne(name: string, ctx: RequestContext): boolean {
   return true;
 }
 
+/** Throws IAM's AccessDeniedException when the caller's IAM view (`fake.state.access()`) refuses `ssm:<action>` on a parameter. */
+function authorize(ctx: RequestContext, action: string, name: string): void {
+  const resource = parameterArn(ctx.partition, ctx.region, ctx.accountId, name.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\//, ''));
+  const denial = ctx.state.access(ctx.accountId).authorize(`ssm:${action}`, resource);
+  if (denial) throw serviceError('AccessDeniedException', denial.message);
+}
+
+/**
+ * Checks IAM before the operation, on the resources it names: the parameter (without a version
+ * selector), each name of DeleteParameters, the path of GetParametersByPath (without its trailing slash).
+ */
+function authorized(action: string, names: (input: Record<string, unknown>) => string[], handler: OperationHandler): OperationHandler {
+  return (input, ctx) => {
+    for (const name of names(input)) authorize(ctx, action, name);
+    return handler(input, ctx);
+  };
+}
+
 /** The SSM Parameter Store fake (json 1.1). */
 export function ssmService(): ServiceDefinition {
   return {
@@ -182,19 +200,19 @@ export function ssmService(): ServiceDefinition {
     unknownCredentialsErrorCode: 'UnrecognizedClientException',
     missingAuthErrorCode: 'MissingAuthenticationTokenException',
     handlers: {
-      PutParameter: operation(putParameter),
-      GetParameter: operation(getParameter),
-      GetParametersByPath: operation(getParametersByPath),
-      DeleteParameter: operation((input: DeleteParameterRequest, ctx) => {
+      PutParameter: authorized('PutParameter', (i) => [String(i.Name).trim()], operation(putParameter)),
+      GetParameter: authorized('GetParameter', (i) => [splitSelector(String(i.Name)).name], operation(getParameter)),
+      GetParametersByPath: authorized('GetParametersByPath', (i) => [String(i.Path).replace(/(.)\/$/, '$1')], operation(getParametersByPath)),
+      DeleteParameter: authorized('DeleteParameter', (i) => [String(i.Name)], operation((input: DeleteParameterRequest, ctx) => {
         if (!deleteOne(input.Name!, ctx)) throw notFound(input.Name!);
         return {};
-      }),
-      DeleteParameters: operation((input: DeleteParametersRequest, ctx): DeleteParametersResult => {
+      })),
+      DeleteParameters: authorized('DeleteParameters', (i) => (i.Names as string[]).map(String), operation((input: DeleteParametersRequest, ctx): DeleteParametersResult => {
         const deleted: string[] = [];
         const invalid: string[] = [];
         for (const name of input.Names!) (deleteOne(name, ctx) ? deleted : invalid).push(name);
         return { DeletedParameters: deleted, InvalidParameters: invalid };
-      }),
+      })),
     },
   };
 }

@@ -29,6 +29,11 @@ export interface CostRecord {
 }
 
 export type CostAllocationTagStatus = 'Active' | 'Inactive';
+/**
+ * The CE model's CostAllocationTagType enum (AWSGenerated | UserDefined). Which one billing lists
+ * IAM principal keys (`iamPrincipal/<key>`) under is not documented: tests choose it with
+ * `seeTagKeys(keys, { type })`.
+ */
 export type CostAllocationTagType = 'UserDefined' | 'AWSGenerated';
 
 /** A tag key that billing has seen. */
@@ -44,6 +49,8 @@ export interface CostAllocationTagKey {
 export interface SeeTagKeysOptions {
   /** @default 'Inactive' */
   readonly status?: CostAllocationTagStatus;
+  /** The type billing lists the keys under. @default 'AWSGenerated' for `aws:` keys, else 'UserDefined' */
+  readonly type?: CostAllocationTagType;
 }
 
 /** The billing data of one account, as Cost Explorer sees it when called with that account's credentials. */
@@ -53,6 +60,8 @@ export class BillingBook {
    * the management account, so the tag operations answer AccessDeniedException.
    */
   public memberAccount = false;
+  /** StartCostAllocationTagBackfill requests, oldest first. */
+  public readonly backfills: Array<{ readonly backfillFrom: string; readonly requestedAt: Date }> = [];
   private readonly costRecords: CostRecord[] = [];
   private readonly tagKeys = new Map<string, CostAllocationTagKey>();
 
@@ -79,7 +88,7 @@ export class BillingBook {
   /** Marks tag keys as seen by billing (they can then be activated), optionally with a status. */
   public seeTagKeys(keys: readonly string[], options: SeeTagKeysOptions = {}): void {
     for (const key of keys) {
-      const seen = this.see(key);
+      const seen = this.see(key, options.type);
       if (options.status) seen.status = options.status;
     }
   }
@@ -99,10 +108,10 @@ export class BillingBook {
     return this.tagKeys.get(key)?.status === 'Active';
   }
 
-  private see(key: string): CostAllocationTagKey {
+  private see(key: string, type?: CostAllocationTagType): CostAllocationTagKey {
     let seen = this.tagKeys.get(key);
     if (!seen) {
-      seen = { key, type: key.startsWith('aws:') ? 'AWSGenerated' : 'UserDefined', status: 'Inactive' };
+      seen = { key, type: type ?? (key.startsWith('aws:') ? 'AWSGenerated' : 'UserDefined'), status: 'Inactive' };
       this.tagKeys.set(key, seen);
     }
     return seen;

@@ -1,3 +1,4 @@
+import { AccessPolicies } from './access-policies';
 import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
@@ -53,9 +54,13 @@ export class RegionState {
 /** The state of one account: its Regions and its billing data. */
 export class AccountState {
   public readonly billing = new BillingBook();
+  /** What IAM allows the account's callers (everything, until configured). */
+  public readonly access: AccessPolicies;
   private readonly regions = new Map<string, RegionState>();
 
-  constructor(public readonly accountId: string) {}
+  constructor(public readonly accountId: string) {
+    this.access = new AccessPolicies(accountId);
+  }
 
   public region(region: string): RegionState {
     let state = this.regions.get(region);
@@ -145,6 +150,15 @@ export class FakeState {
   /** Marks tag keys as seen by billing in an account, optionally already Active. */
   public seeTagKeys(keys: readonly string[], options: SeeTagKeysOptions & { accountId?: string } = {}): void {
     this.account(options.accountId).billing.seeTagKeys(keys, options);
+  }
+
+  /**
+   * What IAM allows the callers of an account (the fake's own by default): identity-based policy,
+   * permissions boundary, explicit denies (e.g. of a service control policy). Cost Explorer and SSM
+   * check it; nothing configured allows everything.
+   */
+  public access(accountId?: string): AccessPolicies {
+    return this.account(accountId).access;
   }
 
   /** Makes an account a member (linked) account: it cannot manage cost allocation tags. */
