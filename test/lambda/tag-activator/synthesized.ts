@@ -7,39 +7,24 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TAG_ACTIVATION_RESOURCE_TYPE } from '../../../src/contracts/tag-activation';
 import type { AllowStatement } from '../../fakes/aws/state/access-policies';
-
-/**
- * A property value as CloudFormation passes it to a custom resource: every scalar a string
- * (`true` → `'true'`, `3` → `'3'`), lists and objects kept.
- */
-export function asDelivered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asDelivered);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asDelivered(v)]));
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value;
-}
+import { delivered } from '../../support/cfn-delivery';
 
 /** The activations of a stack by logical ID: their properties without ServiceToken, as delivered. */
 export function deliveredActivations(stack: Stack): Record<string, Record<string, unknown>> {
   const resources = Template.fromStack(stack).findResources(TAG_ACTIVATION_RESOURCE_TYPE);
   return Object.fromEntries(Object.entries(resources).map(([id, r]) => {
     const { ServiceToken: _token, ...properties } = r.Properties as Record<string, unknown>;
-    return [id, asDelivered(properties) as Record<string, unknown>];
+    return [id, delivered(properties) as Record<string, unknown>];
   }));
 }
 
-/** Resolves the intrinsics a policy ARN of a stack with a known environment holds (Ref AWS::*, Fn::Join). */
+/** A policy ARN of a stack with a known environment, resolved; another resource's attribute is not an ARN the handler acts on. */
 function resolveArn(value: unknown, stack: Stack): string {
-  if (typeof value === 'string') return value;
-  const node = value as Record<string, unknown>;
-  if (node['Fn::Join']) {
-    const [sep, parts] = node['Fn::Join'] as [string, unknown[]];
-    return parts.map((p) => resolveArn(p, stack)).join(sep);
+  try {
+    return String(delivered(value, { region: stack.region, accountId: stack.account }));
+  } catch {
+    return `unresolved:${JSON.stringify(value)}`;
   }
-  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': stack.region, 'AWS::AccountId': stack.account, 'AWS::URLSuffix': 'amazonaws.com' };
-  if (typeof node.Ref === 'string' && pseudo[node.Ref]) return pseudo[node.Ref];
-  // another resource's attribute: not an ARN the handler acts on
-  return `unresolved:${JSON.stringify(value)}`;
 }
 
 /** The Allow statements of the policies attached to the tag-activator handler's role. */
