@@ -4,8 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
+import { EMAIL_RULES, checkEmails } from '../util/email';
 import { createKey } from '../util/keys';
-import { EMAIL_ADDRESS, propError } from '../util/validation';
+import { StackSingleton } from '../util/stack-singleton';
+import { propError } from '../util/validation';
 
 /** Properties of a {@link CostAlertTopic}. */
 export interface CostAlertTopicProps {
@@ -18,8 +20,22 @@ export interface CostAlertTopicProps {
   readonly masterKey?: kms.IKey;
 
   /**
-   * Email addresses subscribed to the topic (each confirms its subscription).
+   * Email addresses subscribed to the topic (Amazon SNS email subscriptions; each address
+   * confirms its subscription from the mail SNS sends). They receive everything published to the
+   * topic: the alerts of every budget, anomaly subscription and alarm that uses it.
+   *
+   * Not to be confused with the `emails` of `BudgetSubscribers`, which AWS Budgets mails directly
+   * (direct budget subscribers, per alert, without a topic).
    * @default - none
+   */
+  readonly emailSubscriptions?: string[];
+
+  /**
+   * Email addresses subscribed to the topic.
+   * @default - none
+   * @deprecated use `emailSubscriptions` (the same meaning: subscriptions of the topic). The name
+   *   `emails` is also used by `BudgetSubscribers` for direct budget subscribers, which are not
+   *   topic subscriptions. Giving both is an error.
    */
   readonly emails?: string[];
 
@@ -38,13 +54,37 @@ const SINGLETON_ID = 'BedrockCostAlertTopic';
  * cloudwatch.amazonaws.com publish, each limited to this account (`aws:SourceAccount`) and to
  * its own resources (`aws:SourceArn`); publishing without TLS is denied.
  *
- * `CostAlertTopic.of(scope)` returns the stack's shared topic.
+ * Every stack has one shared cost alert topic, which budgets, anomaly subscriptions and alarms
+ * use unless told otherwise:
+ * - `CostAlertTopic.of(scope)` returns it, created with default settings on first use;
+ * - `CostAlertTopic.configure(scope, props)` creates it with settings (email subscriptions, key,
+ *   display name). Call it before the first construct that uses the topic; a second call, or a
+ *   call after the topic was created with defaults, fails.
+ *
+ * `new CostAlertTopic(scope, id, props)` makes another, separate topic, which the library's
+ * constructs use only when it is passed to them (e.g. `BudgetSubscribers.topic(topic.topic)`).
+ *
+ * @exampleMetadata fixture=bare
+ * @example
+ * import { CostAlertTopic } from 'cdk-bedrock-cost-governance';
+ *
+ * // the shared topic of this stack, with its email subscriptions
+ * CostAlertTopic.configure(this, { emailSubscriptions: ['finops@example.com'] });
  */
 export class CostAlertTopic extends Construct {
-  /** The stack's shared cost alert topic, created on first use. */
+  /** The stack's shared cost alert topic, created with default settings on first use. */
   public static of(scope: IConstruct): CostAlertTopic {
-    const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(SINGLETON_ID) as CostAlertTopic | undefined) ?? new CostAlertTopic(stack, SINGLETON_ID);
+    return StackSingleton.of(scope, SINGLETON_ID, (stack) => new CostAlertTopic(stack, SINGLETON_ID));
+  }
+
+  /**
+   * Creates the stack's shared cost alert topic with settings, e.g. email subscriptions. Call it
+   * once per stack, before any construct that uses the topic (budgets, anomaly subscriptions,
+   * alarms, `CostAlertTopic.of`): otherwise it fails, because the topic exists already.
+   * @returns the shared topic, which `CostAlertTopic.of` then returns
+   */
+  public static configure(scope: IConstruct, props: CostAlertTopicProps = {}): CostAlertTopic {
+    return StackSingleton.configure(scope, SINGLETON_ID, 'CostAlertTopic.configure', (stack) => new CostAlertTopic(stack, SINGLETON_ID, props));
   }
 
   /** The topic. */
@@ -54,9 +94,12 @@ export class CostAlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: CostAlertTopicProps = {}) {
     super(scope, id);
-    for (const email of props.emails ?? []) {
-      if (!EMAIL_ADDRESS.test(email)) throw propError(this, 'emails', `'${email}' must be an email address`);
+    if (props.emails !== undefined && props.emailSubscriptions !== undefined) {
+      throw propError(this, 'emails', 'must not be given with emailSubscriptions: emails is the deprecated name of emailSubscriptions; give only emailSubscriptions');
     }
+    const prop = props.emailSubscriptions !== undefined ? 'emailSubscriptions' : 'emails';
+    const emails = props.emailSubscriptions ?? props.emails ?? [];
+    checkEmails(this, prop, emails, EMAIL_RULES.SNS_EMAIL_SUBSCRIPTION);
     const stack = Stack.of(this);
     const account = stack.account;
     if (props.masterKey) {
@@ -96,7 +139,7 @@ export class CostAlertTopic extends Construct {
       stack.formatArn({ service: 'ce', region: '', resource: 'anomalysubscription', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })));
     this.topic.addToResourcePolicy(publish('AllowCloudWatchAlarms', 'cloudwatch.amazonaws.com',
       stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })));
-    for (const email of props.emails ?? []) {
+    for (const email of emails) {
       this.topic.addSubscription(new subs.EmailSubscription(email));
     }
   }

@@ -4,11 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AnomalyAlertFrequency } from './anomaly-alert-frequency';
-import { ANOMALY_LIMITS, SUBSCRIBER_EMAIL, formatNumber } from './anomaly-limits';
-import { generateAnomalyName } from './anomaly-name';
+import { ANOMALY_LIMITS, formatNumber } from './anomaly-limits';
 import { AnomalyThreshold } from './anomaly-threshold';
 import { ICostAnomalyMonitor } from './cost-anomaly-monitor';
 import { CostAlertTopic } from '../alerts/cost-alert-topic';
+import { EMAIL_RULES, checkEmails } from '../util/email';
+import { generateName } from '../util/names';
+import { guardRegion } from '../util/region-guard';
 import { propError, requireString } from '../util/validation';
 
 /** Properties of an {@link AnomalyAlertSubscription}. */
@@ -42,8 +44,9 @@ export interface AnomalyAlertSubscriptionProps {
   readonly topic?: sns.ITopic;
 
   /**
-   * The email addresses of DAILY and WEEKLY summaries: 1–10. Not allowed with IMMEDIATE (to mail
-   * immediate alerts, subscribe the addresses to the topic, e.g. `CostAlertTopic` `emails`).
+   * The email addresses of DAILY and WEEKLY summaries: 1–10, which Cost Anomaly Detection mails
+   * directly. Not allowed with IMMEDIATE (to mail immediate alerts, subscribe the addresses to
+   * the topic: `CostAlertTopic.configure(stack, { emailSubscriptions })`).
    * @default - none
    */
   readonly emails?: string[];
@@ -131,7 +134,7 @@ export class AnomalyAlertSubscription extends Resource {
     if (this.frequency === AnomalyAlertFrequency.IMMEDIATE) {
       if (props.emails !== undefined && props.emails.length > 0) {
         throw propError(this, 'emails', 'are not notified of IMMEDIATE alerts, which go to an Amazon SNS topic: set frequency to DAILY or WEEKLY '
-          + 'for email summaries, or subscribe the addresses to the topic (CostAlertTopic emails)');
+          + 'for email summaries, or subscribe the addresses to the topic (CostAlertTopic.configure(stack, { emailSubscriptions }))');
       }
       this.topic = props.topic ?? CostAlertTopic.of(this).topic;
       if (props.topic !== undefined && !(props.topic.node.scope instanceof CostAlertTopic)) {
@@ -142,11 +145,12 @@ export class AnomalyAlertSubscription extends Resource {
       if (props.topic !== undefined) {
         throw propError(this, 'topic', `is only notified of IMMEDIATE alerts: ${this.frequency} summaries go to emails`);
       }
-      this.checkEmails(props.emails);
-      subscribers = props.emails!.map((address) => ({ type: 'EMAIL', address }));
+      const emails = props.emails ?? [];
+      checkEmails(this, 'emails', emails, EMAIL_RULES.COST_ANOMALY_SUBSCRIBER, ` for ${this.frequency} summaries`);
+      subscribers = emails.map((address) => ({ type: 'EMAIL', address }));
     }
 
-    this.subscriptionName = props.subscriptionName ?? generateAnomalyName(this, 'AnomalyAlertSubscription');
+    this.subscriptionName = props.subscriptionName ?? generateName(this, { maxLength: ANOMALY_LIMITS.generatedNameLength, identity: 'AnomalyAlertSubscription' });
     const resource = new ce.CfnAnomalySubscription(this, 'Resource', {
       subscriptionName: this.subscriptionName,
       monitorArnList: props.monitors.map((m) => m.monitorArn),
@@ -154,6 +158,7 @@ export class AnomalyAlertSubscription extends Resource {
       subscribers,
       thresholdExpression: props.threshold.toJsonString(this),
     });
+    guardRegion(resource);
     // the topic and its policy exist before Cost Anomaly Detection is asked to publish to it
     if (this.topic) resource.node.addDependency(this.topic);
     this.subscriptionArn = resource.attrSubscriptionArn;
@@ -177,23 +182,6 @@ export class AnomalyAlertSubscription extends Resource {
       if (!Token.isUnresolved(account) && !Token.isUnresolved(monitorAccount) && monitorAccount !== account) {
         throw propError(this, 'monitors', `must be in the subscription's account ${account}: ${monitor.node.path} is in account ${monitorAccount}`);
       }
-    }
-  }
-
-  private checkEmails(emails: string[] | undefined): void {
-    const max = ANOMALY_LIMITS.maxEmailSubscribers;
-    if (emails === undefined || emails.length < 1 || emails.length > max) {
-      throw propError(this, 'emails', `must hold 1–${max} addresses for ${this.frequency} summaries (got ${emails?.length ?? 0})`);
-    }
-    const seen = new Set<string>();
-    for (const email of emails) {
-      if (Token.isUnresolved(email)) continue;
-      const { emailMinLength: min, emailMaxLength: maxLength } = ANOMALY_LIMITS;
-      if (email.length < min || email.length > maxLength || !SUBSCRIBER_EMAIL.test(email)) {
-        throw propError(this, 'emails', `'${email}' must be an email address (${min}–${maxLength} characters)`);
-      }
-      if (seen.has(email.toLowerCase())) throw propError(this, 'emails', `must not repeat '${email}'`);
-      seen.add(email.toLowerCase());
     }
   }
 

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
  * ThresholdExpression): plain text when it holds no token, else a token that CloudFormation joins
  * (`Fn::Join`) at deploy time. Internal to the library.
  */
-export function expressionJson(scope: IConstruct, expression: { [key: string]: unknown }): string {
+export function expressionJson(scope: IConstruct, expression: object): string {
   const stack = Stack.of(scope);
   const json = stack.toJsonString(expression);
   const resolved: unknown = stack.resolve(json);

@@ -19,11 +19,12 @@ export const ANOMALY_LIMITS = {
    * subscription." "For each alert subscription, you can have up to 10 email recipients or 1 SNS
    * topic." https://aws.amazon.com/aws-cost-management/aws-cost-anomaly-detection/faqs/
    * AWS managed monitors: one per dimension and account (DESIGN.md, "Facts to build on").
+   * The email recipients' rules (1–10, SubscriberAddress) are in `EMAIL_RULES.COST_ANOMALY_SUBSCRIBER`
+   * (src/util/email.ts).
    */
   maxCustomerManagedMonitorsPerAccount: 500,
   maxAwsManagedMonitorsPerDimension: 1,
   maxMonitorsPerSubscription: 501,
-  maxEmailSubscribers: 10,
   maxSnsSubscribers: 1,
 
   /**
@@ -56,13 +57,13 @@ export const ANOMALY_LIMITS = {
    */
   costCategoryMaxLength: 50,
 
-  /** Subscriber email address: SubscriberAddress, 6–302 characters (Cost Explorer API model). */
-  emailMinLength: 6,
-  emailMaxLength: 302,
+  /**
+   * Generated monitor and subscription names: an address of up to 200 characters and the
+   * 9-character hash suffix (`-` and 8 hex), far below the 1,024 characters MonitorName and
+   * SubscriptionName allow.
+   */
+  generatedNameLength: 209,
 } as const;
-
-/** The subscriber email pattern of the Cost Explorer API model (SubscriberAddress, email branch). */
-export const SUBSCRIBER_EMAIL = /^[a-zA-Z0-9.!#$%&'*+=?^_\u2018{|}~-]+@[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)+$/;
 
 /** Cost category names and values (see ANOMALY_LIMITS.costCategoryMaxLength). */
 export const COST_CATEGORY_NAME = /^(?! )[\p{L}\p{N}\p{Z}_-]*(?<! )$/u;
@@ -75,12 +76,6 @@ export const ACCOUNT_ID = /^[0-9]{12}$/;
  * model's Arn pattern narrowed to Cost Explorer monitors).
  */
 export const MONITOR_ARN = /^arn:aws[-a-z0-9]*:ce::[0-9]{12}:anomalymonitor\/[-a-zA-Z0-9/:_]+$/;
-
-/**
- * The context key that names the management account, read when a monitor has no
- * `managementAccountId` prop.
- */
-export const MANAGEMENT_ACCOUNT_CONTEXT_KEY = 'cdk-bedrock-cost-governance:managementAccountId';
 
 /** Formats a count with thousands separators, as the messages show limits. */
 export function formatNumber(n: number): string {

@@ -6,6 +6,7 @@ import { AnomalyMonitorDimension } from './anomaly-monitor-dimension';
 import { AnomalyMonitorType } from './anomaly-monitor-type';
 import { CostCenter } from '../tags/cost-center';
 import { TAG_RULES } from '../tags/tag-rules';
+import { dimensionIn, tagEquals, tagIn } from '../util/cost-filter';
 
 /** A monitor scope resolved for a construct: the properties of AWS::CE::AnomalyMonitor it sets. */
 export interface AnomalyMonitorScopeConfig {
@@ -50,6 +51,16 @@ export interface AnomalyMonitorSpecificationOptions {
  * management account of an AWS Organization; services monitors in any account.
  * https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
  *
+ * There is no Bedrock-only monitor (a customer managed monitor of SERVICE = the Bedrock service
+ * names): the Cost Explorer API model documents customer managed monitors of linked accounts
+ * (`Dimensions` LINKED_ACCOUNT), cost allocation tags (`Tags`) and cost categories
+ * (`CostCategories`) only (AnomalyMonitor.MonitorSpecification), and AWS counts custom monitors as
+ * "Linked Accounts, Cost Allocation Tags, Cost Categories"
+ * (https://aws.amazon.com/aws-cost-management/aws-cost-anomaly-detection/faqs/); SERVICE is a
+ * dimension of the AWS managed monitor only. For Bedrock, use `services()` (each service, Amazon
+ * Bedrock included, on its own, in any account) or `costCenter()` (the cost center's tagged spend,
+ * management account), or `fromSpecification()` at your own risk.
+ *
  * @exampleMetadata fixture=bare
  * @example
  * import { AnomalyMonitorScope } from 'cdk-bedrock-cost-governance';
@@ -90,7 +101,7 @@ export abstract class AnomalyMonitorScope {
     const where = 'AnomalyMonitorScope.costAllocationTagValues';
     checkTagKey(where, tagKey);
     checkList(where, 'values', values, ANOMALY_LIMITS.maxTagValues, (v) => tagValueProblem(v));
-    return new CustomScope({ Tags: { Key: tagKey, Values: [...values] } }, `TAG:${show(tagKey)}=${values.map(show).join(',')}`);
+    return new CustomScope(tagIn(tagKey, values), `TAG:${show(tagKey)}=${values.map(show).join(',')}`);
   }
 
   /**
@@ -112,7 +123,11 @@ export abstract class AnomalyMonitorScope {
     if (!Object.prototype.hasOwnProperty.call(costCenter.tags, key)) {
       throw new Error(`${where}: tagKey '${key}' must be one of the tag keys of cost center '${costCenter.name}' (${keys.join(', ')})`);
     }
-    return AnomalyMonitorScope.costAllocationTagValues(key, [costCenter.tags[key]]);
+    const value = costCenter.tags[key];
+    checkTagKey(where, key);
+    checkList(where, 'values', [value], ANOMALY_LIMITS.maxTagValues, (v) => tagValueProblem(v));
+    // the cost center's tag, as the library's one cost filter builder writes it
+    return new CustomScope(tagEquals(key, value), `TAG:${show(key)}=${show(value)}`);
   }
 
   /**
@@ -123,7 +138,7 @@ export abstract class AnomalyMonitorScope {
   public static linkedAccounts(accountIds: string[]): AnomalyMonitorScope {
     checkList('AnomalyMonitorScope.linkedAccounts', 'accountIds', accountIds, ANOMALY_LIMITS.maxLinkedAccounts,
       (id) => (ACCOUNT_ID.test(id) ? undefined : `'${id}' must be a 12-digit account ID`));
-    return new CustomScope({ Dimensions: { Key: 'LINKED_ACCOUNT', Values: [...accountIds] } },
+    return new CustomScope(dimensionIn('LINKED_ACCOUNT', accountIds),
       `LINKED_ACCOUNT=${accountIds.map(show).join(',')}`);
   }
 
@@ -234,7 +249,7 @@ class DimensionalScope extends AnomalyMonitorScope {
 
   constructor(
     public readonly monitorDimension: AnomalyMonitorDimension,
-    private readonly specification?: { [key: string]: unknown },
+    private readonly specification?: object,
     detail?: string,
   ) {
     super();
@@ -257,7 +272,7 @@ class CustomScope extends AnomalyMonitorScope {
   public readonly requiresManagementAccount = true;
   public readonly identity: string;
 
-  constructor(private readonly specification: { [key: string]: unknown }, detail: string) {
+  constructor(private readonly specification: object, detail: string) {
     super();
     this.identity = `CUSTOM/${detail}`;
   }

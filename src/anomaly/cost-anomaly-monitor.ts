@@ -1,10 +1,12 @@
 import { Annotations, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import { Construct, IConstruct } from 'constructs';
-import { ACCOUNT_ID, ANOMALY_LIMITS, MANAGEMENT_ACCOUNT_CONTEXT_KEY, MONITOR_ARN, formatNumber } from './anomaly-limits';
+import { ANOMALY_LIMITS, MONITOR_ARN, formatNumber } from './anomaly-limits';
 import { AnomalyMonitorScope } from './anomaly-monitor-scope';
 import { AnomalyMonitorType } from './anomaly-monitor-type';
-import { generateAnomalyName } from './anomaly-name';
+import { ManagementAccount } from '../util/management-account';
+import { generateName } from '../util/names';
+import { guardRegion } from '../util/region-guard';
 import { propError, requireString } from '../util/validation';
 
 /** A cost anomaly monitor, made by this library or elsewhere. */
@@ -33,8 +35,8 @@ export interface CostAnomalyMonitorProps {
   /**
    * The management account of the AWS Organization. Tag, cost category and linked account
    * monitors can be created only there: when the stack's account is known and differs, synth
-   * warns.
-   * @default - the context value `cdk-bedrock-cost-governance:managementAccountId`, else no check
+   * warns. Wins over the app-wide setting.
+   * @default - the app-wide management account (`ManagementAccount.set(app, …)`, else the context value `cdk-bedrock-cost-governance:managementAccountId`), else no check
    */
   readonly managementAccountId?: string;
 }
@@ -49,7 +51,11 @@ const MONITOR_SYMBOL = Symbol.for('cdk-bedrock-cost-governance.CostAnomalyMonito
  * Facts that shape it:
  * - Tag, cost category and linked account monitors can be created only in the management account
  *   (https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html): synth
- *   warns when the stack's account is known and is not `managementAccountId`.
+ *   warns when the stack's account is known and is not the management account
+ *   (`managementAccountId`, else `ManagementAccount`).
+ * - AWS::CE::AnomalyMonitor is registered in some Regions only: synth fails in a Region whose
+ *   CloudFormation lacks it (put the monitor in a us-east-1 stack), and warns when the Region is
+ *   not known at synth.
  * - An account has at most one AWS managed (`DIMENSIONAL`) monitor per dimension and 500 customer
  *   managed ones (https://aws.amazon.com/aws-cost-management/aws-cost-anomaly-detection/faqs/):
  *   synth fails when one stack holds more. Monitors made elsewhere are invisible to synth: an
@@ -109,8 +115,9 @@ export class CostAnomalyMonitor extends Resource implements ICostAnomalyMonitor 
       requireString(this, 'monitorName', props.monitorName, 1, ANOMALY_LIMITS.maxNameLength);
     }
     this.monitorScope = props.monitorScope;
-    this.managementAccountId = this.resolveManagementAccountId(props.managementAccountId);
-    this.monitorName = props.monitorName ?? generateAnomalyName(this, props.monitorScope.identity);
+    this.managementAccountId = ManagementAccount.of(this, props.managementAccountId);
+    this.monitorName = props.monitorName
+      ?? generateName(this, { maxLength: ANOMALY_LIMITS.generatedNameLength, identity: props.monitorScope.identity });
 
     const config = props.monitorScope.bind(this);
     const resource = new ce.CfnAnomalyMonitor(this, 'Resource', {
@@ -119,26 +126,11 @@ export class CostAnomalyMonitor extends Resource implements ICostAnomalyMonitor 
       monitorDimension: config.monitorDimension,
       monitorSpecification: config.monitorSpecification,
     });
+    guardRegion(resource);
     this.monitorArn = resource.attrMonitorArn;
 
     this.warnOutsideManagementAccount();
     this.node.addValidation({ validate: () => this.accountLimitProblems() });
-  }
-
-  private resolveManagementAccountId(fromProps: string | undefined): string | undefined {
-    if (fromProps !== undefined) {
-      if (!Token.isUnresolved(fromProps) && !ACCOUNT_ID.test(fromProps)) {
-        throw propError(this, 'managementAccountId', `'${fromProps}' must be a 12-digit account ID`);
-      }
-      return fromProps;
-    }
-    const fromContext: unknown = this.node.tryGetContext(MANAGEMENT_ACCOUNT_CONTEXT_KEY);
-    if (fromContext === undefined) return undefined;
-    const value = String(fromContext);
-    if (!ACCOUNT_ID.test(value)) {
-      throw new Error(`${this.node.path}: context ${MANAGEMENT_ACCOUNT_CONTEXT_KEY} '${value}' must be a 12-digit account ID`);
-    }
-    return value;
   }
 
   /**

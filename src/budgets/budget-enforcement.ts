@@ -1,20 +1,28 @@
-import { Annotations, ArnFormat, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import { CfnBudget, CfnBudgetsAction } from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct, IConstruct } from 'constructs';
+import { BUDGET_LIMITS } from './budget-limits';
+import { BudgetPeriod } from './budget-period';
 import { BudgetThreshold } from './budget-threshold';
 import { EnforcementApproval } from './enforcement-approval';
 import { ApplicationInferenceProfile } from '../profiles/application-inference-profile';
+import { INVOKE_ACTIONS } from '../profiles/invoke-actions';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
+import { guardRegion } from '../util/region-guard';
 import { isToken, propError } from '../util/validation';
 
 /** Options shared by every {@link BudgetEnforcement}. */
 export interface BudgetEnforcementOptions {
   /**
-   * The application inference profiles whose invocation is denied.
-   * @default - the budget's `profiles` (required when the budget is defined by a cost center or tags)
+   * The application inference profiles whose invocation is denied (by ARN).
+   *
+   * `denyInvocation` needs profiles: give them here when the budget is defined by a cost center
+   * or tags. `denyInvocationScp` does not: without profiles (here or on the budget) it denies
+   * every application inference profile that carries the cost center's tags.
+   * @default - the budget's `profiles`; for a budget defined by a cost center or tags, none: `denyInvocationScp` then denies by the cost center's tags, and `denyInvocation` fails (it needs profiles)
    */
   readonly profiles?: IApplicationInferenceProfile[];
 
@@ -33,7 +41,10 @@ export interface BudgetEnforcementOptions {
 
 /** Options of {@link BudgetEnforcement.denyInvocation}. */
 export interface DenyInvocationOptions extends BudgetEnforcementOptions {
-  /** The IAM roles that lose the right to invoke the profiles (1–100, in the budget's account). */
+  /**
+   * The IAM roles that lose the right to invoke the profiles (1–100, in the budget's account: a
+   * budget action names its roles by name, so they are roles of its own account).
+   */
   readonly roles: iam.IRole[];
 }
 
@@ -67,6 +78,11 @@ export interface BudgetEnforcementBindOptions {
    * @default - none (the budget is defined by profiles)
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * The budget's period: a DAILY budget takes no forecasted threshold.
+   * @default - not checked
+   */
+  readonly period?: BudgetPeriod;
 }
 
 /** The resources an enforcement made. */
@@ -87,7 +103,8 @@ export interface BudgetEnforcementConfig {
 export abstract class BudgetEnforcement {
   /**
    * An `APPLY_IAM_POLICY` budget action: when the threshold is crossed, AWS Budgets attaches a
-   * managed policy that denies `bedrock:InvokeModel*` on the profiles to the given roles.
+   * managed policy that denies `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream`
+   * (and so Converse and ConverseStream) on the profiles to the given roles.
    * Reverse it (detach the policy) from the AWS Budgets console once the period is over or the
    * limit is raised.
    */
@@ -98,7 +115,8 @@ export abstract class BudgetEnforcement {
   /**
    * An `APPLY_SCP_POLICY` budget action, for a budget in the organization's management account:
    * when the threshold is crossed, AWS Budgets attaches a service control policy that denies
-   * `bedrock:InvokeModel*` to the given accounts or organizational units. For a budget defined by
+   * `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` to the given accounts or
+   * organizational units. For a budget defined by
    * a cost center or tags (and no `profiles` given), the SCP denies every application inference
    * profile that carries the cost center's tags (`aws:ResourceTag/<key>`), in whichever member
    * account it lives; with `profiles`, it denies those ARNs. SCPs never apply to the management
@@ -115,10 +133,10 @@ export abstract class BudgetEnforcement {
   public abstract bind(scope: Construct, options: BudgetEnforcementBindOptions): BudgetEnforcementConfig;
 }
 
-/** Invocation of a profile: InvokeModel and InvokeModelWithResponseStream (and so Converse/ConverseStream). */
-const DENIED_ACTIONS = ['bedrock:InvokeModel*'];
-const MAX_TARGETS = 100;
-const MAX_SUBSCRIBERS = 11;
+/** Invocation of a profile: the library's one list of invoke actions (and so Converse/ConverseStream). */
+const DENIED_ACTIONS = [...INVOKE_ACTIONS];
+const MAX_TARGETS = BUDGET_LIMITS.maxActionTargets;
+const MAX_SUBSCRIBERS = BUDGET_LIMITS.maxActionSubscribers;
 const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
@@ -129,7 +147,7 @@ function common(scope: IConstruct, options: BudgetEnforcementOptions, bind: Budg
     throw propError(scope, 'enforcement.profiles', 'must name at least one application inference profile (the budget has none to default to)');
   }
   const threshold = options.threshold ?? BudgetThreshold.actual(100);
-  threshold.validate(scope, 'enforcement.threshold');
+  threshold.validate(scope, 'enforcement.threshold', bind.period);
   if (bind.subscribers.length < 1 || bind.subscribers.length > MAX_SUBSCRIBERS) {
     throw propError(scope, 'enforcement', `needs 1–${MAX_SUBSCRIBERS} subscribers, which are the budget's alert subscribers (got ${bind.subscribers.length}): `
       + (bind.subscribers.length === 0 ? 'add an alert' : 'use fewer distinct topics and email addresses in the alerts'));
@@ -172,6 +190,7 @@ function budgetsAction(
     definition,
     subscribers: bind.subscribers,
   });
+  guardRegion(action);
   action.addDependency(bind.budget);
   return { action, executionRole: run.role };
 }
@@ -209,6 +228,16 @@ class DenyInvocationEnforcement extends BudgetEnforcement {
     if (roles.length < 1 || roles.length > MAX_TARGETS) {
       throw propError(scope, 'enforcement.roles', `must hold 1–${MAX_TARGETS} IAM roles (got ${roles.length}): the roles whose invocations are denied`);
     }
+    // IamActionDefinition.Roles holds role *names* (Role shape in the Budgets API model), which
+    // AWS Budgets resolves in the budget's account: a role of another account cannot be named.
+    const account = Stack.of(scope).account;
+    roles.forEach((role, i) => {
+      const roleAccount = role.env.account;
+      if (!Token.isUnresolved(account) && !Token.isUnresolved(roleAccount) && roleAccount !== account) {
+        throw propError(scope, `enforcement.roles[${i}]`, `(${role.node.path}) is in account ${roleAccount}, but a budget action can only attach its policy to roles of `
+          + `the budget's account ${account} (IamActionDefinition names roles, not ARNs); use denyInvocationScp for other accounts`);
+      }
+    });
     const { profiles, threshold, approval } = common(scope, this.options, bind);
     const root = new Construct(scope, 'Enforcement');
     const denyPolicy = new iam.ManagedPolicy(root, 'DenyPolicy', {
@@ -270,6 +299,7 @@ class DenyInvocationScpEnforcement extends BudgetEnforcement {
       description: 'Denies Amazon Bedrock invocation through the cost center profiles; attached by AWS Budgets when the budget is exceeded',
       content: new iam.PolicyDocument({ statements: [byTags ? denyByTagStatement(bind.tags!) : denyStatement(profiles)] }),
     });
+    guardRegion(scp);
     const organization = orgId ?? 'o-*';
     const targetArns = targetIds.map((id) => stack.formatArn({
       service: 'organizations',

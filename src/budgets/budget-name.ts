@@ -1,6 +1,5 @@
-import { createHash } from 'crypto';
-import { Names } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { generateName } from '../util/names';
 import { isToken } from '../util/validation';
 
 /**
@@ -11,8 +10,6 @@ export const BUDGET_NAME_RULES = {
   minLength: 1,
   maxLength: 100,
 } as const;
-
-const HASH_LENGTH = 8;
 
 /** The first rule a budget name breaks, or undefined (tokens are not judged). */
 export function budgetNameProblem(name: string): string | undefined {
@@ -27,15 +24,14 @@ export function budgetNameProblem(name: string): string | undefined {
 }
 
 /**
- * A budget name for a construct: its address (unique in the app) followed by a short hash of
- * the budget's create-only settings (its alerts and their subscribers). AWS::Budgets::Budget
- * replaces the budget when NotificationsWithSubscribers changes, and the replacement is
- * created before the old budget is deleted: with the same name it would fail with
- * DuplicateRecordException, so a change of alerts yields a new name.
+ * A budget name for a construct: the library's one generated-name scheme (`generateName`): its
+ * address (unique in the app) followed by a short hash of the budget's create-only settings (its
+ * alerts and their subscribers). AWS::Budgets::Budget replaces the budget when
+ * NotificationsWithSubscribers changes, and the replacement is created before the old budget is
+ * deleted: with the same name it would fail with DuplicateRecordException, so a change of alerts
+ * yields a new name.
+ * @param createOnlyIdentity the create-only settings, with tokens shown as `<token>` (`stableText`)
  */
 export function generateBudgetName(scope: IConstruct, createOnlyIdentity: string): string {
-  const hash = createHash('sha256').update(createOnlyIdentity).digest('hex').slice(0, HASH_LENGTH);
-  const room = BUDGET_NAME_RULES.maxLength - HASH_LENGTH - 1;
-  const address = Names.uniqueResourceName(scope, { maxLength: room, separator: '-' });
-  return `${address}-${hash}`;
+  return generateName(scope, { maxLength: BUDGET_NAME_RULES.maxLength, identity: createOnlyIdentity });
 }

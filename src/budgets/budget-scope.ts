@@ -1,25 +1,15 @@
 import { IConstruct } from 'constructs';
-import { andOf, dimensionIn, Expression, orOf } from './filter-expression';
+import { BUDGET_LIMITS } from './budget-limits';
+import { BEDROCK_BILLING_SCOPE_TEXT, andOf, bedrockBillingScope, dimensionIn, Expression } from '../util/cost-filter';
 import { isToken, propError } from '../util/validation';
-
-/** The SERVICE dimension value of Amazon Bedrock's own charges (Amazon models, and the platform). */
-export const BEDROCK_SERVICE = 'Amazon Bedrock';
-
-/**
- * The BILLING_ENTITY dimension value of charges billed through AWS Marketplace. Third-party
- * models on Bedrock (Anthropic, Meta, Mistral, Cohere …) are sold through AWS Marketplace and
- * appear as Marketplace services named "<model> (Amazon Bedrock Edition)", not as SERVICE =
- * "Amazon Bedrock". Cost Explorer's BILLING_ENTITY dimension has the values "AWS" and
- * "AWS Marketplace"
- * (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-create-filters.html, "Billing entity").
- */
-export const MARKETPLACE_BILLING_ENTITY = 'AWS Marketplace';
 
 /**
  * Which charges a cost center's budget counts, on top of the cost center's tags.
  *
- * - `bedrock()` (the default): the tags AND (SERVICE = "Amazon Bedrock" OR BILLING_ENTITY =
- *   "AWS Marketplace"). Third-party models bill as Marketplace services, so SERVICE alone misses
+ * - `bedrock()` (the default): the tags AND (SERVICE in ("Amazon Bedrock", "Amazon Bedrock
+ *   Service", "AmazonBedrockFoundationModels") OR BILLING_ENTITY = "AWS Marketplace"). Bedrock
+ *   bills under three service names of its own, and third-party models bill as Marketplace
+ *   services ("Claude … (Amazon Bedrock Edition)"), so SERVICE = "Amazon Bedrock" alone misses
  *   most Claude spend; the tags keep other Marketplace purchases out unless they carry the cost
  *   center's tags too.
  * - `tagsOnly()`: every charge that carries the tags — Bedrock, but also any other resource
@@ -28,7 +18,10 @@ export const MARKETPLACE_BILLING_ENTITY = 'AWS Marketplace';
  *   (e.g. "Amazon Bedrock" and "Claude Sonnet 4.5 (Amazon Bedrock Edition)").
  */
 export abstract class BudgetScope {
-  /** The cost center's Bedrock spend: its tags AND (SERVICE = "Amazon Bedrock" OR BILLING_ENTITY = "AWS Marketplace"). */
+  /**
+   * The cost center's Bedrock spend: its tags AND (SERVICE in ("Amazon Bedrock", "Amazon Bedrock
+   * Service", "AmazonBedrockFoundationModels") OR BILLING_ENTITY = "AWS Marketplace").
+   */
   public static bedrock(): BudgetScope {
     return new BedrockScope();
   }
@@ -41,6 +34,7 @@ export abstract class BudgetScope {
   /**
    * The cost center's tags AND SERVICE in `serviceNames` (as Cost Explorer names them, e.g.
    * "Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)").
+   * @param serviceNames 1 or more service names, each 1–1,024 characters
    */
   public static services(serviceNames: string[]): BudgetScope {
     return new ServicesScope(serviceNames);
@@ -66,11 +60,12 @@ export abstract class BudgetScope {
   public abstract _filter(tagFilter: Expression): Expression;
 }
 
+/** The library's one Bedrock billing scope (`bedrockBillingScope`, shared with the chargeback report). */
 class BedrockScope extends BudgetScope {
-  public readonly description = `tags AND (SERVICE = "${BEDROCK_SERVICE}" OR BILLING_ENTITY = "${MARKETPLACE_BILLING_ENTITY}")`;
+  public readonly description = `tags AND ${BEDROCK_BILLING_SCOPE_TEXT}`;
 
   public _filter(tagFilter: Expression): Expression {
-    return andOf([tagFilter, orOf([dimensionIn('SERVICE', [BEDROCK_SERVICE]), dimensionIn('BILLING_ENTITY', [MARKETPLACE_BILLING_ENTITY])])]);
+    return andOf([tagFilter, bedrockBillingScope()]);
   }
 }
 
@@ -96,6 +91,10 @@ class ServicesScope extends BudgetScope {
     for (const name of this.serviceNames) {
       if (isToken(name)) continue;
       if (name.trim().length === 0) throw propError(scope, prop, 'services must not hold an empty service name');
+      // a filter value is a `Value` of 0–1,024 characters (Budgets API model, Expression.Dimensions.Values)
+      if (name.length > BUDGET_LIMITS.maxDimensionValueLength) {
+        throw propError(scope, prop, `services name of ${name.length} characters must be at most ${BUDGET_LIMITS.maxDimensionValueLength} characters long`);
+      }
       if (seen.has(name)) throw propError(scope, prop, `services names '${name}' twice`);
       seen.add(name);
     }

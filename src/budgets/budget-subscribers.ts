@@ -2,7 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { CostAlertTopic } from '../alerts/cost-alert-topic';
-import { EMAIL_ADDRESS, isToken, propError } from '../util/validation';
+import { EMAIL_RULES, checkEmails } from '../util/email';
+import { isToken, propError } from '../util/validation';
 
 /** Who a budget alert notifies, resolved for a construct. */
 export interface BudgetSubscribersConfig {
@@ -12,22 +13,19 @@ export interface BudgetSubscribersConfig {
    */
   readonly topic?: sns.ITopic;
 
-  /** The email addresses notified (at most 10). */
+  /** The email addresses AWS Budgets notifies directly (direct budget subscribers, at most 10). */
   readonly emails: string[];
 }
 
 /**
- * AWS Budgets' limits on the subscribers of one notification: one SNS topic and up to 10 email
- * addresses (NotificationWithSubscribers in the Budgets API model).
- */
-export const SUBSCRIBER_RULES = {
-  maxEmails: 10,
-  maxTopics: 1,
-} as const;
-
-
-/**
- * Who a budget alert notifies: an SNS topic and/or up to 10 email addresses.
+ * Who a budget alert notifies: an SNS topic and/or up to 10 email addresses that AWS Budgets
+ * mails directly.
+ *
+ * `emails` here are **direct budget subscribers** (the notification's EMAIL subscribers, not
+ * subscriptions of a topic): AWS Budgets sends them its own email, they need no confirmation, and
+ * they count toward the 10 email subscribers of each notification. To have the alerts of every
+ * budget, anomaly subscription and alarm of a stack mailed, subscribe the addresses to the topic
+ * instead: `CostAlertTopic.configure(stack, { emailSubscriptions: [...] })`.
  *
  * The default is the stack's `CostAlertTopic` (KMS-encrypted, with a policy that lets AWS Budgets
  * publish). A topic of your own must let `budgets.amazonaws.com` publish (and, when encrypted,
@@ -35,25 +33,27 @@ export const SUBSCRIBER_RULES = {
  */
 export class BudgetSubscribers {
   /**
-   * The stack's shared `CostAlertTopic`, and optionally email addresses too.
-   * @param emails up to 10 email addresses
+   * The stack's shared `CostAlertTopic`, and optionally email addresses that AWS Budgets notifies
+   * directly too.
+   * @param emails up to 10 direct budget subscribers (not topic subscriptions: to subscribe
+   *   addresses to the topic, use `CostAlertTopic.configure(scope, { emailSubscriptions })`)
    */
   public static costAlertTopic(emails?: string[]): BudgetSubscribers {
     return new BudgetSubscribers(true, undefined, emails ?? []);
   }
 
   /**
-   * An SNS topic, and optionally email addresses too.
+   * An SNS topic, and optionally email addresses that AWS Budgets notifies directly too.
    * @param topic a topic that lets budgets.amazonaws.com publish
-   * @param emails up to 10 email addresses
+   * @param emails up to 10 direct budget subscribers (not subscriptions of `topic`)
    */
   public static topic(topic: sns.ITopic, emails?: string[]): BudgetSubscribers {
     return new BudgetSubscribers(false, topic, emails ?? []);
   }
 
   /**
-   * Email addresses only (no topic).
-   * @param emails 1–10 email addresses
+   * Email addresses that AWS Budgets notifies directly, and no topic.
+   * @param emails 1–10 direct budget subscribers
    */
   public static emails(emails: string[]): BudgetSubscribers {
     return new BudgetSubscribers(false, undefined, emails);
@@ -74,16 +74,8 @@ export class BudgetSubscribers {
    */
   public bind(scope: IConstruct, prop: string): BudgetSubscribersConfig {
     const emails = [...this.emailAddresses];
-    if (emails.length > SUBSCRIBER_RULES.maxEmails) {
-      throw propError(scope, prop, `must have at most ${SUBSCRIBER_RULES.maxEmails} email addresses per alert (got ${emails.length})`);
-    }
-    const seen = new Set<string>();
-    for (const email of emails) {
-      if (isToken(email)) continue;
-      if (!EMAIL_ADDRESS.test(email)) throw propError(scope, prop, `email '${email}' must be an email address (name@domain.tld)`);
-      if (seen.has(email.toLowerCase())) throw propError(scope, prop, `email '${email}' appears twice`);
-      seen.add(email.toLowerCase());
-    }
+    // NotificationWithSubscribers: one SNS subscriber and up to 10 email subscribers (Budgets API model)
+    checkEmails(scope, prop, emails, EMAIL_RULES.BUDGETS_SUBSCRIBER, ' per alert');
     const topic = this.useCostAlertTopic ? CostAlertTopic.of(scope).topic : this.snsTopic;
     if (!topic && emails.length === 0) {
       throw propError(scope, prop, 'must have at least one subscriber (a topic or an email address)');

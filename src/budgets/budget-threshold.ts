@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { DAILY_FORECAST_RULE } from './budget-limits';
+import { BudgetPeriod } from './budget-period';
 import { isToken, propError } from '../util/validation';
 
 /** Which spend a threshold compares with the budget: what was spent, or what AWS forecasts. */
@@ -85,11 +87,16 @@ export class BudgetThreshold {
   }
 
   /**
-   * Throws when the value is out of AWS's bounds (a token is not judged).
+   * Throws when the value is out of AWS's bounds (a token is not judged), or when the threshold
+   * compares forecasted spend and the budget is daily (AWS Budgets does not forecast daily budgets).
    * @param scope the construct that uses the threshold (named in the message)
    * @param prop the prop that holds it, e.g. `alerts[0]`
+   * @param period the budget's period (when omitted, the period is not checked)
    */
-  public validate(scope: IConstruct, prop: string): void {
+  public validate(scope: IConstruct, prop: string, period?: BudgetPeriod): void {
+    if (period === BudgetPeriod.DAILY && this.spendType === BudgetSpendType.FORECASTED) {
+      throw propError(scope, prop, `(${this.description}) cannot be on forecasted spend of a DAILY budget: ${DAILY_FORECAST_RULE}; use actual spend, or a MONTHLY budget`);
+    }
     if (isToken(this.value)) return;
     const percent = this.thresholdType === BudgetThresholdType.PERCENTAGE;
     const max = percent ? THRESHOLD_RULES.maxPercent : THRESHOLD_RULES.maxAmount;

@@ -5,16 +5,19 @@ import { Construct } from 'constructs';
 import { BudgetAlert } from './budget-alert';
 import { BudgetAutoAdjust } from './budget-auto-adjust';
 import { BudgetEnforcement } from './budget-enforcement';
+import { BUDGET_LIMITS } from './budget-limits';
 import { BudgetMetric } from './budget-metric';
 import { budgetNameProblem, generateBudgetName } from './budget-name';
 import { BudgetPeriod } from './budget-period';
 import { BudgetScope } from './budget-scope';
 import { BudgetSubscribers, BudgetSubscribersConfig } from './budget-subscribers';
-import { allTags, Expression, orOf } from './filter-expression';
+import { BudgetThreshold } from './budget-threshold';
 import { PlannedBudgetLimit, plannedBudgetLimits } from './planned-budget-limit';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { CostCenter } from '../tags/cost-center';
 import { tagKeyProblems, tagMapProblems } from '../tags/tag-rules';
+import { allTags, costCenterFilter, Expression, orOf } from '../util/cost-filter';
+import { guardRegion } from '../util/region-guard';
 import { isToken, propError } from '../util/validation';
 
 /** Properties of a {@link CostCenterBudget}. Give exactly one of `costCenter`, `tags` and `profiles`. */
@@ -49,8 +52,9 @@ export interface CostCenterBudgetProps {
   readonly profileTagKeys?: string[];
 
   /**
-   * The budget amount per period, in USD (positive). Required unless `autoAdjust` is set (AWS
-   * then computes the amount) or `plannedLimits` covers every period of its window.
+   * The budget amount per period, in USD (positive, written without an exponent: AWS Budgets
+   * takes amounts matching `([0-9]*\.)?[0-9]+`). Required unless `autoAdjust` is set (AWS then
+   * computes the amount) or `plannedLimits` covers every period of its window.
    * @default - none
    */
   readonly limit?: number;
@@ -63,7 +67,7 @@ export interface CostCenterBudgetProps {
 
   /**
    * Which charges carrying the cost center's tags count.
-   * @default BudgetScope.bedrock() - the tags AND (SERVICE = "Amazon Bedrock" OR BILLING_ENTITY = "AWS Marketplace")
+   * @default BudgetScope.bedrock() - the tags AND (SERVICE in ("Amazon Bedrock", "Amazon Bedrock Service", "AmazonBedrockFoundationModels") OR BILLING_ENTITY = "AWS Marketplace")
    */
   readonly budgetScope?: BudgetScope;
 
@@ -89,8 +93,9 @@ export interface CostCenterBudgetProps {
   readonly autoAdjust?: BudgetAutoAdjust;
 
   /**
-   * The budget's alerts (at most 5, distinct thresholds). `[]` for none.
-   * @default - actual spend over 80 % and 100 %, and (except for daily budgets, which AWS Budgets does not forecast) forecasted spend over 100 % of the limit
+   * The budget's alerts (at most 10, distinct thresholds; no forecasted thresholds on a DAILY
+   * budget, which AWS Budgets does not forecast). `[]` for none.
+   * @default - actual spend over 80 % and 100 %, and (except for daily budgets) forecasted spend over 100 % of the limit
    */
   readonly alerts?: BudgetAlert[];
 
@@ -118,12 +123,6 @@ export interface CostCenterBudgetProps {
    */
   readonly budgetName?: string;
 }
-
-/** AWS Budgets' limits used here. */
-const BUDGET_RULES = {
-  /** "A budget can have up to five notifications" (AWS::Budgets::Budget NotificationsWithSubscribers). */
-  maxAlerts: 5,
-} as const;
 
 /**
  * An AWS budget for a cost center's Amazon Bedrock spend: a tag-based `FilterExpression`, alerts
@@ -192,6 +191,7 @@ export class CostCenterBudget extends Construct {
         ],
       })),
     });
+    guardRegion(this.resource);
 
     // FilterExpression, not the deprecated CostFilters (the two cannot be combined). Produced
     // lazily, because the profiles' tags include those that Tags.of() adds during synthesis, and
@@ -206,6 +206,7 @@ export class CostCenterBudget extends Construct {
         subscribers: distinctSubscribers(alertSubscribers),
         profiles: props.profiles,
         tags: props.costCenter?.tags ?? props.tags,
+        period: this.period,
       });
       this.enforcementAction = config.action;
       this.enforcementRole = config.executionRole;
@@ -225,14 +226,14 @@ export class CostCenterBudget extends Construct {
       if (problems.length > 0) throw propError(this, 'profileTagKeys', problems.join('; '));
     }
     if (props.costCenter) {
-      const filter = allTags(props.costCenter.tags);
+      const filter = costCenterFilter(props.costCenter.tags);
       return () => filter;
     }
     if (props.tags) {
       if (Object.keys(props.tags).length === 0) throw propError(this, 'tags', 'must hold at least one tag (the budget counts the spend that carries them)');
       const problems = tagMapProblems(props.tags);
       if (problems.length > 0) throw propError(this, 'tags', problems.join('; '));
-      const filter = allTags(props.tags);
+      const filter = costCenterFilter(props.tags);
       return () => filter;
     }
     const profiles = props.profiles!;
@@ -258,8 +259,13 @@ export class CostCenterBudget extends Construct {
   /** Checks limit, plannedLimits and autoAdjust, and returns the budget's amount properties. */
   private amount(props: CostCenterBudgetProps): Partial<CfnBudget.BudgetDataProperty> {
     const { limit, plannedLimits, autoAdjust } = props;
-    if (limit !== undefined && !isToken(limit) && (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0)) {
-      throw propError(this, 'limit', `${show(limit)} must be a positive number of USD`);
+    if (limit !== undefined && !isToken(limit)) {
+      if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
+        throw propError(this, 'limit', `${show(limit)} must be a positive number of USD`);
+      }
+      if (!BUDGET_LIMITS.amountPattern.test(String(limit))) {
+        throw propError(this, 'limit', `${show(limit)} must be written without an exponent (AWS Budgets amounts match ([0-9]*\\.)?[0-9]+)`);
+      }
     }
     if (autoAdjust) {
       if (limit !== undefined) throw propError(this, 'limit', 'must not be set with autoAdjust: AWS computes the limit of an auto-adjusting budget');
@@ -279,12 +285,13 @@ export class CostCenterBudget extends Construct {
 
   /** Checks the alerts and resolves their subscribers. */
   private bindAlerts(notify: BudgetSubscribers): BudgetSubscribersConfig[] {
-    if (this.alerts.length > BUDGET_RULES.maxAlerts) {
-      throw propError(this, 'alerts', `must hold at most ${BUDGET_RULES.maxAlerts} alerts (got ${this.alerts.length})`);
+    const max = BUDGET_LIMITS.maxNotifications;
+    if (this.alerts.length > max) {
+      throw propError(this, 'alerts', `must hold at most ${max} alerts (got ${this.alerts.length}): a budget has at most ${max} notifications`);
     }
     const seen = new Map<string, number>();
     return this.alerts.map((alert, i) => {
-      alert.threshold.validate(this, `alerts[${i}]`);
+      alert.threshold.validate(this, `alerts[${i}]`, this.period);
       const key = alert.threshold.description;
       if (seen.has(key)) throw propError(this, `alerts[${i}]`, `(${key}) repeats alerts[${seen.get(key)}]: AWS Budgets rejects duplicate notifications`);
       seen.set(key, i);
@@ -295,8 +302,8 @@ export class CostCenterBudget extends Construct {
 
 /** Actual spend over 80 % and 100 % of the limit, and forecasted spend over 100 % except for daily budgets. */
 function defaultAlerts(period: BudgetPeriod): BudgetAlert[] {
-  const alerts = [BudgetAlert.actual(80), BudgetAlert.actual(100)];
-  return period === BudgetPeriod.DAILY ? alerts : [...alerts, BudgetAlert.forecasted(100)];
+  const alerts = [BudgetAlert.at(BudgetThreshold.actual(80)), BudgetAlert.at(BudgetThreshold.actual(100))];
+  return period === BudgetPeriod.DAILY ? alerts : [...alerts, BudgetAlert.at(BudgetThreshold.forecasted(100))];
 }
 
 /** A profile's tags, restricted to `keys` when given. */

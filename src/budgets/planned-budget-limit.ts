@@ -1,5 +1,7 @@
+import { Annotations } from 'aws-cdk-lib';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { IConstruct } from 'constructs';
+import { BUDGET_LIMITS } from './budget-limits';
 import { BudgetPeriod } from './budget-period';
 import { isToken, propError } from '../util/validation';
 
@@ -51,12 +53,17 @@ export function plannedBudgetLimits(
     if (!isToken(p.amount) && (typeof p.amount !== 'number' || !Number.isFinite(p.amount) || p.amount <= 0)) {
       throw propError(scope, prop, `amount ${typeof p.amount === 'number' ? p.amount : JSON.stringify(p.amount)} must be a positive number of USD`);
     }
+    // Spend.Amount is a NumericValue, ([0-9]*\.)?[0-9]+ (Budgets API model): no exponent
+    if (!isToken(p.amount) && !BUDGET_LIMITS.amountPattern.test(String(p.amount))) {
+      throw propError(scope, prop, `amount ${p.amount} must be written without an exponent (AWS Budgets amounts match ([0-9]*\\.)?[0-9]+)`);
+    }
     const index = Number(match[1]) * 12 + month - 1;
     if (byMonth.has(index)) throw propError(scope, prop, `start '${p.start}' appears twice`);
     byMonth.set(index, p.amount);
   }
   const first = Math.min(...byMonth.keys());
   const last = Math.max(...byMonth.keys());
+  warnIfPast(scope, first, step);
   if (last - first >= window * step) {
     throw propError(scope, 'plannedLimits', `must fall within ${window} ${step === 3 ? 'quarters' : 'months'} of the first planned period`);
   }
@@ -70,6 +77,24 @@ export function plannedBudgetLimits(
     limits[String(epochSeconds(index))] = { Amount: amount, Unit: 'USD' };
   }
   return { plannedBudgetLimits: limits, timePeriod: { start: String(epochSeconds(first)) } };
+}
+
+/**
+ * PlannedBudgetLimits "must start from the current month" / "current quarter" (Budget in the
+ * Budgets API model): a plan that starts in an earlier period is refused when the budget is created
+ * or its limits are updated. Whether it is past depends on when it is deployed, which synth cannot
+ * know, so this is a warning (judged against the synth date), not an error: redeploying an
+ * unchanged budget with an old plan does not call AWS Budgets.
+ */
+function warnIfPast(scope: IConstruct, first: number, step: number): void {
+  const now = new Date();
+  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  const currentPeriod = current - (current % step);
+  if (first < currentPeriod) {
+    Annotations.of(scope).addWarningV2('cdk-bedrock-cost-governance:plannedLimitsInThePast',
+      `plannedLimits start ${isoDate(first)}, before the current ${step === 3 ? 'quarter' : 'month'} (${isoDate(currentPeriod)}): AWS Budgets requires a plan `
+      + 'that starts with the current period when the budget is created or its limits change (Budget.PlannedBudgetLimits in the Budgets API model)');
+  }
 }
 
 /** Start of month `index` (year * 12 + month - 1), UTC, in epoch seconds. */

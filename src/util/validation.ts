@@ -12,9 +12,6 @@ export function propError(scope: IConstruct, prop: string, rule: string): Error 
   return new Error(`${scope.node.path}: ${prop} ${rule}`);
 }
 
-/** A plausible email address (what SNS email subscriptions and budget subscribers accept is wider; this catches typos). */
-export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** True when the value (string, number or list) carries an unresolved CDK token. */
 export function isToken(value: unknown): boolean {
   return value !== undefined && value !== null && Token.isUnresolved(value);

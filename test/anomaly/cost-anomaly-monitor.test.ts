@@ -2,9 +2,11 @@ import { App, CfnParameter, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import {
-  AnomalyMonitorDimension, AnomalyMonitorScope, AnomalyMonitorType, CostAnomalyMonitor, CostAnomalyMonitorProps,
+  AnomalyAlertSubscription, AnomalyMonitorDimension, AnomalyMonitorScope, AnomalyMonitorType, AnomalyThreshold,
+  CostAnomalyMonitor, CostAnomalyMonitorProps,
 } from '../../src/anomaly';
 import { CostCenter } from '../../src/tags/cost-center';
+import { ManagementAccount } from '../../src/util/management-account';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
 
@@ -13,8 +15,9 @@ const ACCOUNT = '111122223333';
 const MANAGEMENT = '999988887777';
 const CONTEXT_KEY = 'cdk-bedrock-cost-governance:managementAccountId';
 
+/** A us-east-1 stack (where AWS::CE::* exist); `''` for an account that is not known at synth. */
 function newStack(account: string | undefined = ACCOUNT, context?: Record<string, unknown>): Stack {
-  return new Stack(new App({ context }), 'Test', { env: account ? { account, region: 'us-east-1' } : undefined });
+  return new Stack(new App({ context }), 'Test', { env: { account: account || undefined, region: 'us-east-1' } });
 }
 
 function monitorProps(stack: Stack): Record<string, any> {
@@ -85,7 +88,8 @@ describe('CostAnomalyMonitor names', () => {
 
   test('the same construct in two stacks gets two names', () => {
     const app = new App();
-    const names = ['One', 'Two'].map((s) => new CostAnomalyMonitor(new Stack(app, s), 'M', { monitorScope: AnomalyMonitorScope.services() }).monitorName);
+    const env = { region: 'us-east-1' };
+    const names = ['One', 'Two'].map((s) => new CostAnomalyMonitor(new Stack(app, s, { env }), 'M', { monitorScope: AnomalyMonitorScope.services() }).monitorName);
     expect(names[0]).not.toBe(names[1]);
   });
 
@@ -94,6 +98,14 @@ describe('CostAnomalyMonitor names', () => {
     const claims = name(AnomalyMonitorScope.costAllocationTagValues('dept', ['claims']));
     expect(name(AnomalyMonitorScope.costAllocationTagValues('dept', ['claims']))).toBe(claims);
     expect(name(AnomalyMonitorScope.costAllocationTagValues('dept', ['claims', 'pricing']))).not.toBe(claims);
+  });
+
+  test('generated names are byte-identical to those of the previous name scheme (deployed monitors and subscriptions keep their names)', () => {
+    const stack = newStack();
+    const monitor = new CostAnomalyMonitor(stack, 'M', { monitorScope: AnomalyMonitorScope.services() });
+    expect(monitor.monitorName).toBe('Test-M-F290BE35-f8efe3d2');
+    expect(new AnomalyAlertSubscription(stack, 'Alerts', { monitors: [monitor], threshold: AnomalyThreshold.absoluteUsd(1) }).subscriptionName)
+      .toBe('Test-Alerts-3787637A-0b269177');
   });
 
   test('a given name is used as is', () => {
@@ -247,5 +259,48 @@ describe('tokens and tags', () => {
     expect(scope.monitorType).toBe(AnomalyMonitorType.DIMENSIONAL);
     expect(scope.monitorDimension).toBe(AnomalyMonitorDimension.COST_CATEGORY);
     expect(AnomalyMonitorScope.costCategory('BU', 'x').monitorDimension).toBeUndefined();
+  });
+});
+
+describe('Region: AWS::CE::* exist in some Regions only (guardRegion)', () => {
+  const inRegion = (region?: string) => new Stack(new App(), 'Billing', region ? { env: { account: ACCOUNT, region } } : {});
+
+  test('a monitor and a subscription in a Region whose CloudFormation lacks AWS::CE::* fail at synth, saying to use us-east-1', () => {
+    const stack = inRegion('mx-central-1');
+    expect(() => new CostAnomalyMonitor(stack, 'M', { monitorScope: AnomalyMonitorScope.services() }))
+      .toThrow(/^Billing\/M\/Resource: AWS::CE::AnomalyMonitor exists only in us-east-1, .*this stack deploys to mx-central-1.*env: \{ region: 'us-east-1' \}/);
+    const other = inRegion('mx-central-1');
+    const imported = CostAnomalyMonitor.fromMonitorArn(other, 'Imported', `arn:aws:ce::${ACCOUNT}:anomalymonitor/abc`);
+    expect(() => new AnomalyAlertSubscription(other, 'Alerts', { monitors: [imported], threshold: AnomalyThreshold.absoluteUsd(10) }))
+      .toThrow(/^Billing\/Alerts\/Resource: AWS::CE::AnomalySubscription exists only in us-east-1, .*region: 'us-east-1'/);
+  });
+
+  test('eu-west-1 has AWS::CE::AnomalyMonitor (regional since December 2023): no error', () => {
+    expect(() => new CostAnomalyMonitor(inRegion('eu-west-1'), 'M', { monitorScope: AnomalyMonitorScope.services() })).not.toThrow();
+  });
+
+  test('a stack whose Region is a token gets a warning, not an error', () => {
+    const stack = inRegion();
+    new CostAnomalyMonitor(stack, 'M', { monitorScope: AnomalyMonitorScope.services() });
+    Annotations.fromStack(stack).hasWarning('/Billing/M/Resource',
+      Match.stringLikeRegexp('AWS::CE::AnomalyMonitor exists only in us-east-1, .*not known at synth.*region: \'us-east-1\''));
+  });
+});
+
+describe('management account read through ManagementAccount', () => {
+  test('ManagementAccount.set(app) is read when the prop is absent; the prop wins', () => {
+    const app = new App();
+    ManagementAccount.set(app, MANAGEMENT);
+    const stack = new Stack(app, 'Test', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const fromApp = new CostAnomalyMonitor(stack, 'FromApp', { monitorScope: AnomalyMonitorScope.costAllocationTag('dept') });
+    const fromProp = new CostAnomalyMonitor(stack, 'FromProp', { monitorScope: AnomalyMonitorScope.eachLinkedAccount(), managementAccountId: ACCOUNT });
+    expect(fromApp.managementAccountId).toBe(MANAGEMENT);
+    expect(fromProp.managementAccountId).toBe(ACCOUNT);
+    Annotations.fromStack(stack).hasWarning('/Test/FromApp', Match.stringLikeRegexp('management account \\(999988887777\\)'));
+    Annotations.fromStack(stack).hasNoWarning('/Test/FromProp', Match.anyValue());
+  });
+
+  test('the context key is ManagementAccount.CONTEXT_KEY', () => {
+    expect(ManagementAccount.CONTEXT_KEY).toBe(CONTEXT_KEY);
   });
 });

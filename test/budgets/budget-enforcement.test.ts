@@ -7,12 +7,15 @@ import { ApplicationInferenceProfile, CostCenter, ModelSource } from '../../src'
 import {
   BudgetAlert, BudgetEnforcement, BudgetSubscribers, BudgetThreshold, CostCenterBudget, EnforcementApproval,
 } from '../../src/budgets';
+import { INVOKE_ACTIONS } from '../../src/profiles/invoke-actions';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean, nagFindings } from '../support/nag';
 
 const ref = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => ({ Ref: stack.getLogicalId(construct.node.defaultChild as any) });
 const arnOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as any), 'Arn'] });
+/** The library's one list of invoke actions (INVOKE_ACTIONS), written out. */
+const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 const lambdaRole = (stack: Stack, id: string) => new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 
 /** A budget of the claims profiles with a deny-invocation enforcement on two roles. */
@@ -32,13 +35,13 @@ function iamEnforcement(options: { approval?: EnforcementApproval; threshold?: B
 }
 
 describe('BudgetEnforcement.denyInvocation', () => {
-  test('a managed policy denies bedrock:InvokeModel* on the budget\'s profiles only, and is attached to nothing', () => {
+  test('a managed policy denies InvokeModel and InvokeModelWithResponseStream on the budget\'s profiles only, and is attached to nothing', () => {
     const { template, sonnet, nova } = iamEnforcement();
     const policy = onlyResource(template, 'AWS::IAM::ManagedPolicy');
     expect(policy.PolicyDocument.Statement).toEqual([{
       Sid: 'DenyBedrockInvocationThroughCostCenterProfiles',
       Effect: 'Deny',
-      Action: 'bedrock:InvokeModel*',
+      Action: INVOKE,
       Resource: [sonnet.profileArn, nova.profileArn],
     }]);
     expect(policy.Roles).toBeUndefined();
@@ -121,8 +124,8 @@ describe('BudgetEnforcement.denyInvocation', () => {
       limit: 100,
       notify: BudgetSubscribers.topic(topic, ['finops@example.com']),
       alerts: [
-        BudgetAlert.actual(80),
-        BudgetAlert.actual(100, { notify: BudgetSubscribers.emails(['FinOps@example.com', 'lead@example.com']) }),
+        BudgetAlert.at(BudgetThreshold.actual(80)),
+        BudgetAlert.at(BudgetThreshold.actual(100), { notify: BudgetSubscribers.emails(['FinOps@example.com', 'lead@example.com']) }),
       ],
       enforcement: BudgetEnforcement.denyInvocation({ roles: [lambdaRole(stack, 'App')] }),
     });
@@ -172,14 +175,14 @@ describe('BudgetEnforcement.denyInvocationScp', () => {
     return { app, stack, budget, profile, template: Template.fromStack(stack) };
   }
 
-  test('an SCP denies bedrock:InvokeModel* on the profiles; the action attaches it to the targets', () => {
+  test('an SCP denies InvokeModel and InvokeModelWithResponseStream on the profiles; the action attaches it to the targets', () => {
     const { stack, template, budget, profile } = scpEnforcement();
     const scp = onlyResource(template, 'AWS::Organizations::Policy');
     expect(scp.Type).toBe('SERVICE_CONTROL_POLICY');
     expect(scp.TargetIds).toBeUndefined(); // attached by AWS Budgets only
     expect(scp.Content).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'DenyBedrockInvocationThroughCostCenterProfiles', Effect: 'Deny', Action: 'bedrock:InvokeModel*', Resource: profile.profileArn }],
+      Statement: [{ Sid: 'DenyBedrockInvocationThroughCostCenterProfiles', Effect: 'Deny', Action: INVOKE, Resource: profile.profileArn }],
     });
     const scpId = stack.getLogicalId(budget.node.findChild('Enforcement').node.findChild('DenyPolicy') as any);
     expect(onlyResource(template, 'AWS::Budgets::BudgetsAction')).toMatchObject({
@@ -200,7 +203,7 @@ describe('BudgetEnforcement.denyInvocationScp', () => {
     expect(scp.Content.Statement).toEqual([{
       Sid: 'DenyBedrockInvocationThroughCostCenterProfiles',
       Effect: 'Deny',
-      Action: 'bedrock:InvokeModel*',
+      Action: INVOKE,
       Resource: 'arn:*:bedrock:*:*:application-inference-profile/*',
       Condition: { StringEquals: { 'aws:ResourceTag/dept': 'claims', 'aws:ResourceTag/env': 'prod' } },
     }]);
@@ -245,5 +248,19 @@ describe('BudgetEnforcement.denyInvocationScp', () => {
     const { stack, budget } = scpEnforcement('o-abcdef1234');
     expect(nagFindings(stack)).toEqual([]);
     expect(budget.enforcementRole!.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')).toEqual([]);
+  });
+});
+
+describe('one list of invoke actions', () => {
+  test('both deny policies deny exactly INVOKE_ACTIONS (the list grants use), not a wildcard', () => {
+    const { template } = iamEnforcement();
+    expect(onlyResource(template, 'AWS::IAM::ManagedPolicy').PolicyDocument.Statement[0].Action).toEqual([...INVOKE_ACTIONS]);
+    const { stack } = newStack();
+    new CostCenterBudget(stack, 'Claims', {
+      costCenter: CostCenter.of('claims', { dept: 'claims' }),
+      limit: 1000,
+      enforcement: BudgetEnforcement.denyInvocationScp({ targetIds: ['444455556666'] }),
+    });
+    expect(onlyResource(Template.fromStack(stack), 'AWS::Organizations::Policy').Content.Statement[0].Action).toEqual([...INVOKE_ACTIONS]);
   });
 });

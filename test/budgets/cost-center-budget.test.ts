@@ -1,12 +1,14 @@
-import { Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { BEDROCK_OR_MARKETPLACE, importedProfile, newStack, onlyResource, tag } from './support';
 import { ApplicationInferenceProfile, CostCenter, ModelSource } from '../../src';
 import {
-  BudgetAlert, BudgetAutoAdjust, BudgetMetric, BudgetPeriod, BudgetScope, BudgetSubscribers, BudgetThreshold, CostCenterBudget,
+  BudgetAlert, BudgetAutoAdjust, BudgetEnforcement, BudgetMetric, BudgetPeriod, BudgetScope, BudgetSubscribers, BudgetThreshold, CostCenterBudget,
 } from '../../src/budgets';
+import { bedrockBillingScope } from '../../src/util/cost-filter';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
@@ -65,7 +67,31 @@ describe('FilterExpression', () => {
       And: [tag('dept', 'claims'), { Dimensions: { Key: 'SERVICE', Values: ['Amazon Bedrock', 'Claude Sonnet 4.5 (Amazon Bedrock Edition)'] } }],
     });
     expect(scope.description).toBe('tags AND SERVICE in ("Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)")');
-    expect(BudgetScope.bedrock().description).toBe('tags AND (SERVICE = "Amazon Bedrock" OR BILLING_ENTITY = "AWS Marketplace")');
+    expect(BudgetScope.bedrock().description)
+      .toBe('tags AND (SERVICE in ("Amazon Bedrock", "Amazon Bedrock Service", "AmazonBedrockFoundationModels") OR BILLING_ENTITY = "AWS Marketplace")');
+  });
+
+  test('BudgetScope.bedrock() counts every Bedrock service name (Amazon Bedrock, Amazon Bedrock Service, AmazonBedrockFoundationModels) and Marketplace models', () => {
+    const { app, stack } = newStack();
+    new CostCenterBudget(stack, 'B', { costCenter: CLAIMS, limit: 100, budgetScope: BudgetScope.bedrock() });
+    expect(budgetOf(Template.fromStack(stack)).Budget.FilterExpression).toEqual({
+      And: [
+        { Tags: { Key: 'dept', Values: ['claims'] } },
+        {
+          Or: [
+            { Dimensions: { Key: 'SERVICE', Values: ['Amazon Bedrock', 'Amazon Bedrock Service', 'AmazonBedrockFoundationModels'] } },
+            { Dimensions: { Key: 'BILLING_ENTITY', Values: ['AWS Marketplace'] } },
+          ],
+        },
+      ],
+    });
+    expectSchemaValid(app);
+  });
+
+  test('the Bedrock part is the library\'s one Bedrock billing scope (shared with the chargeback report)', () => {
+    const { stack } = newStack();
+    new CostCenterBudget(stack, 'B', { tags: { team: 'ai' }, limit: 100 });
+    expect(budgetOf(Template.fromStack(stack)).Budget.FilterExpression).toEqual({ And: [tag('team', 'ai'), bedrockBillingScope()] });
   });
 
   test('profiles: each profile\'s tags AND-ed, the profiles OR-ed; identical tag sets once', () => {
@@ -171,7 +197,7 @@ describe('amount, period and metric', () => {
   test('auto-adjust from history or forecast: AutoAdjustData, no BudgetLimit', () => {
     const { app, stack } = newStack();
     new CostCenterBudget(stack, 'History', { costCenter: CLAIMS, autoAdjust: BudgetAutoAdjust.fromHistory(6) });
-    new CostCenterBudget(stack, 'Forecast', { costCenter: CLAIMS, autoAdjust: BudgetAutoAdjust.fromForecast(), alerts: [BudgetAlert.actualAmount(1000)] });
+    new CostCenterBudget(stack, 'Forecast', { costCenter: CLAIMS, autoAdjust: BudgetAutoAdjust.fromForecast(), alerts: [BudgetAlert.at(BudgetThreshold.actualAmount(1000))] });
     const budgets = Object.values(Template.fromStack(stack).findResources('AWS::Budgets::Budget')).map((r) => r.Properties.Budget);
     expect(budgets.map((b) => [b.AutoAdjustData, b.BudgetLimit])).toEqual([
       [{ AutoAdjustType: 'HISTORICAL', HistoricalOptions: { BudgetAdjustmentPeriod: 6 } }, undefined],
@@ -205,10 +231,10 @@ describe('alerts and subscribers', () => {
       limit: 1000,
       notify: BudgetSubscribers.topic(topic, ['finops@example.com']),
       alerts: [
-        BudgetAlert.actual(50),
-        BudgetAlert.forecasted(110),
-        BudgetAlert.actualAmount(900),
-        BudgetAlert.forecastedAmount(1200, { notify: BudgetSubscribers.emails(['lead@example.com', 'cfo@example.com']) }),
+        BudgetAlert.at(BudgetThreshold.actual(50)),
+        BudgetAlert.at(BudgetThreshold.forecasted(110)),
+        BudgetAlert.at(BudgetThreshold.actualAmount(900)),
+        BudgetAlert.at(BudgetThreshold.forecastedAmount(1200), { notify: BudgetSubscribers.emails(['lead@example.com', 'cfo@example.com']) }),
         BudgetAlert.at(BudgetThreshold.actual(150), { notify: BudgetSubscribers.costAlertTopic(['oncall@example.com']) }),
       ],
     });
@@ -277,10 +303,11 @@ describe('budget name', () => {
     const name = nameOf();
     expect(name).toMatch(/^Stack-Claims-[0-9A-F]{8}-[0-9a-f]{8}$/);
     expect(nameOf()).toBe(name);
-    expect(nameOf([BudgetAlert.actual(80), BudgetAlert.actual(100), BudgetAlert.forecasted(100)])).toBe(name); // the defaults
-    expect(nameOf([BudgetAlert.actual(90)])).not.toBe(name);
-    expect(nameOf([BudgetAlert.actual(80, { notify: BudgetSubscribers.emails(['a@example.com']) })]))
-      .not.toBe(nameOf([BudgetAlert.actual(80, { notify: BudgetSubscribers.emails(['b@example.com']) })]));
+    const defaults = [BudgetThreshold.actual(80), BudgetThreshold.actual(100), BudgetThreshold.forecasted(100)].map((t) => BudgetAlert.at(t));
+    expect(nameOf(defaults)).toBe(name);
+    expect(nameOf([BudgetAlert.at(BudgetThreshold.actual(90))])).not.toBe(name);
+    expect(nameOf([BudgetAlert.at(BudgetThreshold.actual(80), { notify: BudgetSubscribers.emails(['a@example.com']) })]))
+      .not.toBe(nameOf([BudgetAlert.at(BudgetThreshold.actual(80), { notify: BudgetSubscribers.emails(['b@example.com']) })]));
     expect(nameOf(undefined, 'Pricing')).not.toBe(name);
   });
 
@@ -298,10 +325,36 @@ describe('budget name', () => {
     expect(name).not.toMatch(/[:\\]|\/action\//);
   });
 
+  test('names are byte-identical to those of the previous name scheme (deployed budgets keep their names)', () => {
+    expect(nameOf()).toBe('Stack-Claims-2B72D7F9-eb2f968f');
+    expect(nameOf(undefined, 'x'.repeat(200))).toBe(`Stack-${'x'.repeat(75)}-0C94D42B-eb2f968f`);
+  });
+
   test('a given name is used as is, for the budget and its template', () => {
     const { stack } = newStack();
     new CostCenterBudget(stack, 'B', { costCenter: CLAIMS, limit: 100, budgetName: 'claims-bedrock-monthly' });
     expect(budgetOf(Template.fromStack(stack)).Budget.BudgetName).toBe('claims-bedrock-monthly');
+  });
+});
+
+describe('Region: AWS::Budgets::* exist in some Regions only (guardRegion)', () => {
+  test('a budget in a Region whose CloudFormation lacks AWS::Budgets::Budget fails at synth, saying to use us-east-1', () => {
+    const stack = new Stack(new App(), 'Billing', { env: { account: '111122223333', region: 'eu-north-1' } });
+    expect(() => new CostCenterBudget(stack, 'B', { costCenter: CLAIMS, limit: 100 }))
+      .toThrow(/^Billing\/B\/Resource: AWS::Budgets::Budget exists only in us-east-1, .*this stack deploys to eu-north-1.*region: 'us-east-1'/);
+  });
+
+  test('a stack whose Region is a token gets a warning for the budget and its action', () => {
+    const stack = new Stack(new App(), 'Billing');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new CostCenterBudget(stack, 'B', {
+      profiles: [importedProfile(stack, 'P', { dept: 'claims' })],
+      limit: 100,
+      enforcement: BudgetEnforcement.denyInvocation({ roles: [role] }),
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Billing/B/Resource', Match.stringLikeRegexp('AWS::Budgets::Budget exists only in .*not known at synth'));
+    annotations.hasWarning('/Billing/B/Enforcement/Action', Match.stringLikeRegexp('AWS::Budgets::BudgetsAction exists only in .*not known at synth'));
   });
 });
 
@@ -312,7 +365,7 @@ describe('compliance', () => {
     new CostCenterBudget(stack, 'B', {
       profiles: [profile],
       limit: 100,
-      alerts: [BudgetAlert.actual(80, { notify: BudgetSubscribers.costAlertTopic(['finops@example.com']) }), BudgetAlert.forecasted(100)],
+      alerts: [BudgetAlert.at(BudgetThreshold.actual(80), { notify: BudgetSubscribers.costAlertTopic(['finops@example.com']) }), BudgetAlert.at(BudgetThreshold.forecasted(100))],
     });
     expectNagClean(stack);
     expectSchemaValid(app);

@@ -31,10 +31,14 @@ export function tag(key: string, value: string): object {
   return { Tags: { Key: key, Values: [value] } };
 }
 
-/** The Bedrock scope's service/billing-entity condition. */
+/**
+ * The Bedrock scope's service/billing-entity condition, written out (not imported) so that a change
+ * of the library's Bedrock billing scope shows here: Bedrock's three service names OR the AWS
+ * Marketplace billing entity.
+ */
 export const BEDROCK_OR_MARKETPLACE = {
   Or: [
-    { Dimensions: { Key: 'SERVICE', Values: ['Amazon Bedrock'] } },
+    { Dimensions: { Key: 'SERVICE', Values: ['Amazon Bedrock', 'Amazon Bedrock Service', 'AmazonBedrockFoundationModels'] } },
     { Dimensions: { Key: 'BILLING_ENTITY', Values: ['AWS Marketplace'] } },
   ],
 };
