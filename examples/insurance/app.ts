@@ -5,8 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
-  CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget, InferenceGeo, ModelSource,
+  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement, BudgetThreshold,
+  CostAlertTopic, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget, InferenceGeo, ManagementAccount,
+  ModelSource,
   TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
 
@@ -40,6 +41,8 @@ export class InsuranceBedrockStack extends Stack {
     super(scope, id, props);
     Tags.of(this).add('company', 'example-insurance');
     TagPolicy.enforce(this, TAG_SCHEMA);
+    // every budget alert, anomaly alert and alarm of the stack goes to this topic, and FinOps reads it by email
+    CostAlertTopic.configure(this, { emailSubscriptions: ['finops@example.com'] });
 
     const claims = new CostCenter({ name: 'claims', tags: { dept: 'claims' }, schema: TAG_SCHEMA });
     const underwriting = new CostCenter({ name: 'underwriting', tags: { dept: 'underwriting' }, schema: TAG_SCHEMA });
@@ -95,7 +98,7 @@ export class InsuranceBedrockStack extends Stack {
     new CostCenterBudget(this, 'ClaimsBudget', {
       costCenter: claims,
       limit: 5000,
-      alerts: [BudgetAlert.actual(80), BudgetAlert.actual(100), BudgetAlert.forecasted(100)],
+      alerts: [BudgetAlert.at(BudgetThreshold.actual(80)), BudgetAlert.at(BudgetThreshold.actual(100)), BudgetAlert.at(BudgetThreshold.forecasted(100))],
       enforcement: BudgetEnforcement.denyInvocation({ profiles: [this.claims], roles: [role] }),
     });
     new CostCenterBudget(this, 'UnderwritingBudget', { costCenter: underwriting, limit: 2000 });
@@ -134,13 +137,16 @@ export class InsuranceBillingStack extends Stack {
 /** The example app; `outdir` defaults to `cdk.out`. */
 export function buildInsuranceApp(outdir = 'cdk.out'): { app: App; stack: InsuranceBedrockStack; billing: InsuranceBillingStack } {
   const app = new App({ outdir });
+  // one app-wide setting: constructs that exist only in the management account check against it
+  const managementAccount: string | undefined = app.node.tryGetContext('managementAccount');
+  if (managementAccount) ManagementAccount.set(app, managementAccount);
   const stack = new InsuranceBedrockStack(app, 'InsuranceBedrock', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
     description: 'cdk-bedrock-cost-governance example: an insurance company with a profile, a budget and a dashboard per department',
   });
   // Cost Explorer, cost allocation tags and tag-based anomaly monitors live in the management account
   const billing = new InsuranceBillingStack(app, 'InsuranceBilling', {
-    env: { account: app.node.tryGetContext('managementAccount'), region: 'us-east-1' },
+    env: { account: managementAccount, region: 'us-east-1' },
     description: 'cdk-bedrock-cost-governance example: cost allocation tags and anomaly detection in the management account',
   });
   return { app, stack, billing };

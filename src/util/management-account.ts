@@ -22,8 +22,8 @@ class ManagementAccountSetting extends Construct {
  * same meaning (e.g. `CostAnomalyMonitorProps.managementAccountId`) wins over both.
  *
  * @example
- * declare const app: App;
- * ManagementAccount.set(app, '111111111111');
+ * // from any construct of the app, e.g. a stack: the setting is the app's
+ * ManagementAccount.set(this, '111111111111');
  */
 export class ManagementAccount {
   /** The context key read when the app sets no management account with {@link ManagementAccount.set}. */
