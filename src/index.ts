@@ -5,6 +5,9 @@ export * from './util/management-account';
 export * from './models/inference-geo';
 export * from './models/model-source';
 export * from './models/model-pricing';
+export * from './models/service-tier';
+export * from './models/cost-model';
+export * from './models/usage-cost';
 // tags
 export * from './tags/cost-allocation-tagged';
 // profiles

@@ -1,6 +1,6 @@
-import { CLOUDWATCH_LIMITS } from './cloudwatch-limits';
-import { NO_SIZE } from './template-size';
-import { PlannedRow } from './widgets';
+import { PlannedRow } from './widget-plan';
+import { CLOUDWATCH_LIMITS } from '../util/cloudwatch-limits';
+import { NO_SIZE } from '../util/template-size';
 
 /** One dashboard's rows and what they hold (internal). */
 export interface DashboardPage {

@@ -1,4 +1,4 @@
-// The public API of the dashboards layer; widgets, packing, limits and links are internal.
+// The public API of the dashboards layer; widgets, packing, budgets and links are internal.
 export * from './cost-center-profiles';
 export { EstimatedCost } from './estimated-cost';
 export * from './usage-alarms';

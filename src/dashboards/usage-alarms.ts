@@ -3,13 +3,17 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LIMITS } from './cloudwatch-limits';
-import { requirePrice } from './estimated-cost';
-import { chunk, describePeriod, IdAllocator } from './widgets';
+import { filledSum } from './metric-math';
 import { CostAlertTopic } from '../alerts/cost-alert-topic';
-import { ModelPricing } from '../models/model-pricing';
+import { CostModel } from '../models/cost-model';
+import { metricsRead, requirePrice } from '../models/cost-terms';
+import { ModelPricing, TokenPrice } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { CostCenter } from '../tags/cost-center';
+import { CLOUDWATCH_LIMITS } from '../util/cloudwatch-limits';
+import { packByWeight } from '../util/collections';
+import { describePeriod } from '../util/durations';
+import { IdAllocator } from '../util/metric-ids';
 import { propError } from '../util/validation';
 
 /** Properties of {@link UsageAlarms}. */
@@ -44,8 +48,9 @@ export interface UsageAlarmsProps {
   readonly serverErrorRateMinInvocations?: number;
 
   /**
-   * Alarm when the estimated cost of one hour exceeds this amount in USD. Requires a price for
-   * every profile's model in `pricing`.
+   * Alarm when the estimated cost of one hour exceeds this amount in USD (input, output and
+   * prompt cache tokens at the Standard prices of `pricing`: the cost model, `CostModel`).
+   * Requires a price for every profile's model in `pricing`.
    * @default - no cost alarm
    */
   readonly hourlyCostThresholdUsd?: number;
@@ -104,9 +109,14 @@ export interface UsageAlarmsProps {
  * a profile without traffic, and no traffic means no throttles, no errors and no cost. In the
  * math, each metric is `FILL(…, 0)`, so one idle profile does not hide the others.
  *
- * CloudWatch alarms on metric math reference at most 10 metrics, and cost and error rate need
- * two per profile: the profiles are therefore watched in groups of at most 5, each group with
- * its own alarms (and a synth warning says so), the thresholds applying to each group.
+ * CloudWatch alarms on metric math reference at most 10 metrics. Per profile, the throttle
+ * alarm reads 1, the server error rate alarm 2 and the hourly cost alarm 2 to 4 (input and
+ * output tokens, plus cache reads and cache writes when the profile's price charges for them:
+ * a model without prompt caching, or with free cache writes, needs no metric for them). The
+ * profiles are therefore watched in groups — as many profiles per group as fit in 10 metrics
+ * for the alarms asked for (e.g. 2 Claude profiles, 3 Nova profiles, 5 without a cost alarm)
+ * — each group with its own alarms (and a synth warning says so), the thresholds applying to
+ * each group.
  *
  * @exampleMetadata fixture=bare
  * @example
@@ -120,7 +130,11 @@ export interface UsageAlarmsProps {
  * });
  */
 export class UsageAlarms extends Construct {
-  /** Profiles per group: two metrics per profile in the cost and error rate math. */
+  /**
+   * Profiles per group when each needs two metrics (the server error rate alarm).
+   * @deprecated groups are sized by the metrics each profile needs (see the class
+   * description): with a cost alarm and prompt cache prices, fewer profiles share a group
+   */
   public static readonly PROFILES_PER_ALARM = Math.floor(CLOUDWATCH_LIMITS.metricsPerAlarm / 2);
 
   /** Every alarm. */
@@ -143,16 +157,26 @@ export class UsageAlarms extends Construct {
     this.validate(props, period, evaluationPeriods, datapointsToAlarm, throttleThreshold, errorRate, minInvocations);
 
     const pricing = props.pricing ?? ModelPricing.builtIn();
-    const prices = props.hourlyCostThresholdUsd === undefined
-      ? undefined
-      : props.profiles.map((p) => requirePrice(p, pricing, this, 'pricing', 'or leave hourlyCostThresholdUsd unset'));
-    const action = new actions.SnsAction(props.alarmTopic ?? CostAlertTopic.of(this).topic);
-    const groups = chunk(props.profiles.map((profile, i) => ({ profile, price: prices?.[i] })), UsageAlarms.PROFILES_PER_ALARM);
+    const throttleAlarm = props.throttleAlarm ?? true;
+    const errorRateAlarm = props.serverErrorRateAlarm ?? true;
+    const costAlarm = props.hourlyCostThresholdUsd !== undefined;
+    const watched: Array<{ profile: IApplicationInferenceProfile; price?: TokenPrice }> = props.profiles.map((profile) => ({
+      profile,
+      price: costAlarm
+        ? requirePrice(pricing, { profilePath: profile.node.path, modelSource: profile.modelSource, scope: this, prop: 'pricing', remedy: 'or leave hourlyCostThresholdUsd unset' })
+        : undefined,
+    }));
+    // the metrics a profile takes in the most demanding alarm of its group
+    const metricsOf = (w: typeof watched[number]) => Math.max(1, throttleAlarm ? 1 : 0, errorRateAlarm ? 2 : 0, w.price ? metricsRead(w.price) : 0);
+    const groups = packByWeight(watched, metricsOf, CLOUDWATCH_LIMITS.metricsPerAlarm);
     if (groups.length > 1) {
+      const most = Math.max(...groups.map((g) => g.length));
       Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:alarms:grouped',
-        `${props.profiles.length} profiles are watched in ${groups.length} groups of at most ${UsageAlarms.PROFILES_PER_ALARM} `
-        + `(CloudWatch metric math alarms reference at most ${CLOUDWATCH_LIMITS.metricsPerAlarm} metrics): each threshold applies to each group`);
+        `${props.profiles.length} profiles are watched in ${groups.length} groups of at most ${most} `
+        + `(CloudWatch metric math alarms reference at most ${CLOUDWATCH_LIMITS.metricsPerAlarm} metrics; per profile the throttle alarm reads 1, `
+        + 'the server error rate alarm 2, the hourly cost alarm 2 to 4): each threshold applies to each group');
     }
+    const action = new actions.SnsAction(props.alarmTopic ?? CostAlertTopic.of(this).topic);
     const who = props.costCenter ? `cost center ${props.costCenter.name}` : 'profiles';
 
     groups.forEach((group, g) => {
@@ -177,14 +201,14 @@ export class UsageAlarms extends Construct {
       };
       const evaluation = { periods: evaluationPeriods, datapoints: datapointsToAlarm };
 
-      if (props.throttleAlarm ?? true) {
+      if (throttleAlarm) {
         const ids = new IdAllocator();
         const terms = group.map((m) => ({ id: ids.next('t'), metric: m.profile.metricInvocationThrottles({ period }) }));
         this.throttleAlarms.push(alarm('Throttles', filledSum(terms, 'Throttled requests', period), throttleThreshold,
           `Throttled requests above ${throttleThreshold} per ${describePeriod(period)}`, evaluation));
       }
 
-      if (props.serverErrorRateAlarm ?? true) {
+      if (errorRateAlarm) {
         const ids = new IdAllocator();
         const invocations = group.map((m) => ({ id: ids.next('i'), metric: m.profile.metricInvocations({ period }) }));
         const errors = group.map((m) => ({ id: ids.next('e'), metric: m.profile.metricInvocationServerErrors({ period }) }));
@@ -203,25 +227,13 @@ export class UsageAlarms extends Construct {
           `Server error rate above ${errorRate}% of invocations per ${describePeriod(period)} (periods with fewer than ${minInvocations} invocations count as 0%)`, evaluation));
       }
 
-      if (props.hourlyCostThresholdUsd !== undefined) {
+      if (costAlarm) {
         const hour = Duration.hours(1);
-        const ids = new IdAllocator();
-        const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-        const terms = group.map((m) => {
-          const nId = ids.next('n');
-          const uId = ids.next('u');
-          usingMetrics[nId] = m.profile.metricInputTokenCount({ period: hour });
-          usingMetrics[uId] = m.profile.metricOutputTokenCount({ period: hour });
-          return `FILL(${nId},0)*${decimal(m.price!.inputPer1kTokens)}+FILL(${uId},0)*${decimal(m.price!.outputPer1kTokens)}`;
-        });
-        const cost = new cloudwatch.MathExpression({
-          expression: `(${terms.join('+')})/1000`,
-          usingMetrics,
-          label: 'Estimated cost (USD per hour)',
-          period: hour,
-        });
-        this.hourlyCostAlarms.push(alarm('HourlyCost', cost, props.hourlyCostThresholdUsd,
-          `Estimated cost above ${props.hourlyCostThresholdUsd} USD per hour (input and output tokens at on-demand prices)`,
+        const cost = CostModel.metricTotalEstimatedCost(
+          group.map((m) => ({ price: m.price!, ...m.profile.metricTokenCounts({ period: hour }) })),
+          { label: 'Estimated cost (USD per hour)', period: hour });
+        this.hourlyCostAlarms.push(alarm('HourlyCost', cost, props.hourlyCostThresholdUsd!,
+          `Estimated cost above ${props.hourlyCostThresholdUsd} USD per hour (input, output and prompt cache tokens at on-demand Standard prices)`,
           { periods: 1, datapoints: 1 }));
       }
     });
@@ -259,21 +271,6 @@ export class UsageAlarms extends Construct {
       }
     }
   }
-}
-
-/** `FILL(a,0)+FILL(b,0)…` over metrics, so one profile without data does not blank the sum. */
-function filledSum(terms: Array<{ id: string; metric: cloudwatch.IMetric }>, label: string, period: Duration): cloudwatch.MathExpression {
-  return new cloudwatch.MathExpression({
-    expression: terms.map((t) => `FILL(${t.id},0)`).join('+'),
-    usingMetrics: Object.fromEntries(terms.map((t) => [t.id, t.metric])),
-    label,
-    period,
-  });
-}
-
-/** A price as a decimal literal (no exponent notation; ModelPricing allows at most 12 decimals). */
-function decimal(value: number): string {
-  return value === 0 ? '0' : value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 function truncate(s: string, max: number): string {

@@ -1,19 +1,22 @@
-import { Annotations, Aws, Duration, Lazy, Names, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Lazy, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
-import { CLOUDWATCH_LIMITS, DASHBOARD_NAME } from './cloudwatch-limits';
+import { Construct, IConstruct } from 'constructs';
 import { CostCenterProfiles } from './cost-center-profiles';
 import { costExplorerUrl } from './cost-explorer-link';
+import { DASHBOARD_BUDGETS } from './dashboard-budgets';
 import { DashboardPage, PAGE_LIMITS, PageLimits, packSections } from './dashboard-packer';
-import { requirePrice } from './estimated-cost';
-import { CLOUDFORMATION_LIMITS, DASHBOARD_BUDGETS } from './template-limits';
-import { addSizes, TemplateSize, TemplateSizer } from './template-size';
-import {
-  BuildOptions, byCostCenterRows, describePeriod, PlannedRow, ProfileEntry, sectionRows, text, totalsRows, UsageSection,
-} from './widgets';
-import { ModelPricing } from '../models/model-pricing';
+import { ProfileEntry, UsageSection } from './usage-section';
+import { PlannedRow } from './widget-plan';
+import { BuildOptions, byCostCenterRows, sectionRows, text, totalsRows } from './widgets';
+import { requirePrice } from '../models/cost-terms';
+import { ModelPricing, TokenPrice } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { CostCenter } from '../tags/cost-center';
+import { CLOUDFORMATION_LIMITS } from '../util/cloudformation-limits';
+import { CLOUDWATCH_LIMITS, DASHBOARD_NAME } from '../util/cloudwatch-limits';
+import { describePeriod } from '../util/durations';
+import { generateName } from '../util/names';
+import { addSizes, TemplateSize, TemplateSizer } from '../util/template-size';
 import { propError } from '../util/validation';
 
 /** Properties of a {@link UsageDashboard}. */
@@ -103,8 +106,8 @@ export interface UsageDashboardProps {
   readonly nestedStacks?: boolean;
 }
 
-/** The bytes the UsageDashboards of each stack keep in its own template. */
-const STACK_BYTES = new WeakMap<Stack, number>();
+/** Marks UsageDashboard instances (the dashboards of a stack are found in its construct tree, not in a registry). */
+const USAGE_DASHBOARD = Symbol.for('cdk-bedrock-cost-governance.UsageDashboard');
 
 /** The bytes of a dashboard's resource around its body, and of a nested stack around its dashboard. */
 const DASHBOARD_RESOURCE_BYTES = 400;
@@ -120,8 +123,11 @@ const NESTED_STACK_RESOURCE_BYTES = 1200;
  * cost center's tags.
  *
  * Metrics are those of `AWS/Bedrock` with dimension `ModelId` = the profile ID. The estimated
- * cost is metric math over the token counts and the prices of `pricing`: an estimate, not the
- * bill (Cost Explorer has that).
+ * cost is metric math over the token counts (input, output, prompt cache reads and writes) and
+ * the prices of `pricing` (the cost model, `CostModel`): an estimate, not the bill (Cost
+ * Explorer has that). It prices the Standard tier: AWS publishes the metrics of Priority and
+ * Flex requests under other `ModelId`s (`<model ID>+priority` for models; not documented for
+ * application inference profiles, see `ServiceTier`), which are not in it.
  *
  * Large sets are split automatically: widgets, metrics per widget and metrics per dashboard
  * are counted, and a new dashboard (`<name>-2`, `<name>-3` …) is started before a CloudWatch
@@ -155,8 +161,18 @@ export class UsageDashboard extends Construct {
   /** Their names, in the same order. */
   public readonly dashboardNames: string[];
 
-  constructor(scope: Construct, id: string, props: UsageDashboardProps = {}) {
+  /** The estimated bytes this construct's dashboards keep in its stack's own template (nested ones: their stack resource). */
+  private readonly bytesInStack: number;
+  /** How many of its dashboards are in the stack's own template. */
+  private readonly dashboardsInStack: number;
+  /** Whether the stack-size warning was given (validation may run more than once). */
+  private warnedOfStackSize = false;
+
+  constructor(scope: Construct, id: string, props: UsageDashboardProps) {
     super(scope, id);
+    Object.defineProperty(this, USAGE_DASHBOARD, { value: true });
+    // JavaScript callers can still leave the props out: the error is the one of empty props
+    props = props ?? {};
     const period = props.period ?? Duration.minutes(5);
     this.validatePeriod(period);
     const showCost = props.showEstimatedCost ?? true;
@@ -172,7 +188,7 @@ export class UsageDashboard extends Construct {
     const overview: PlannedRow[] = [...totalsRows(sections, options), ...byCostCenterRows(sections, options)];
     const pages = packSections([overview, ...sections.map((s) => sectionRows(s, options))], (i) => this.pageLimits(i, props.nestedStacks));
 
-    const baseName = props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 200, separator: '-', allowedSpecialCharacters: '_-' });
+    const baseName = props.dashboardName ?? generateName(this, { maxLength: 200, allowedSpecialCharacters: '_-' });
     this.dashboardNames = pages.map((_, i) => (i === 0 ? baseName : `${baseName}-${i + 1}`));
     this.validateNames(props.dashboardName, this.dashboardNames);
 
@@ -197,24 +213,48 @@ export class UsageDashboard extends Construct {
       return dashboard;
     });
 
-    const inStack = pages.filter((p) => !p.limits.nested).length;
-    const others = STACK_BYTES.get(stack) ?? 0;
-    const total = others + stackBytes;
-    STACK_BYTES.set(stack, total);
-    const about = `about ${Math.round(total / 1000)} KB`;
-    const kept = `${inStack} dashboard(s) of this construct${others > 0 ? ' and those of the other UsageDashboards of the stack' : ''}`;
-    if (total > DASHBOARD_BUDGETS.failStackBytes) {
+    this.bytesInStack = stackBytes;
+    this.dashboardsInStack = pages.filter((p) => !p.limits.nested).length;
+    // this construct's own dashboards cannot shrink later: too large alone is an error now
+    if (stackBytes > DASHBOARD_BUDGETS.failStackBytes) {
+      const about = `about ${Math.round(stackBytes / 1000)} KB`;
+      const kept = `${this.dashboardsInStack} dashboard(s) of this construct alone`;
       throw propError(this, 'nestedStacks', props.nestedStacks === false
-        ? `false would make the stack template ${about} (${kept} alone); CloudFormation accepts 1 MB: `
+        ? `false would make the stack template ${about} (${kept}); CloudFormation accepts 1 MB: `
           + 'allow nestedStacks or split the cost centers over several UsageDashboards in different stacks'
         : `${props.nestedStacks ?? 'unset'} still leaves ${kept} in the stack template: ${about}; CloudFormation accepts 1 MB: `
-          + 'set nestedStacks: true on the UsageDashboards of the stack or put them in different stacks');
+          + 'set nestedStacks: true or split the cost centers over several UsageDashboards in different stacks');
     }
-    if (total > DASHBOARD_BUDGETS.warnStackBytes) {
+    // the other UsageDashboards of the stack may be added later: their sum is checked when the app is validated
+    this.node.addValidation({ validate: () => this.validateStackTotal() });
+  }
+
+  /**
+   * The dashboards of every UsageDashboard of the stack are summed (they share its template):
+   * past 700 KB a warning, past 1 MB an error. Reported once per stack, by its last
+   * UsageDashboard.
+   */
+  private validateStackTotal(): string[] {
+    const stack = Stack.of(this);
+    const all = stack.node.findAll().filter((c): c is UsageDashboard => isUsageDashboard(c) && Stack.of(c) === stack);
+    if (all[all.length - 1] !== this) return [];
+    const total = all.reduce((n, d) => n + d.bytesInStack, 0);
+    const dashboards = all.reduce((n, d) => n + d.dashboardsInStack, 0);
+    const about = `about ${Math.round(total / 1000)} KB`;
+    const who = all.length > 1
+      ? `${dashboards} dashboard(s) of ${all.length} UsageDashboards: ${all.map((d) => `${d.node.path} (about ${Math.round(d.bytesInStack / 1000)} KB)`).join(', ')}`
+      : `${dashboards} dashboard(s) of this construct`;
+    if (total > DASHBOARD_BUDGETS.failStackBytes) {
+      return [`nestedStacks: the dashboards kept in the template of stack ${stack.node.path} take ${about} (${who}); `
+        + 'CloudFormation accepts 1 MB: leave nestedStacks unset or set it to true on those UsageDashboards, or put them in different stacks'];
+    }
+    if (total > DASHBOARD_BUDGETS.warnStackBytes && !this.warnedOfStackSize) {
+      this.warnedOfStackSize = true;
       Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:dashboards:templateSize',
-        `the dashboards take ${about} of the stack's template (${kept}; CloudFormation allows 1 MB in all): `
+        `the dashboards take ${about} of the stack's template (${who}; CloudFormation allows 1 MB in all): `
         + 'allow nestedStacks, or spread the cost centers over several UsageDashboards in different stacks');
     }
+    return [];
   }
 
   /**
@@ -275,8 +315,8 @@ export class UsageDashboard extends Construct {
       groups.push({ title: cc.costCenter.name, costCenter: cc.costCenter, profiles: [...cc.profiles] });
     });
     for (const profile of props.profiles ?? []) {
-      const costCenter = (profile as { costCenter?: unknown }).costCenter;
-      if (costCenter instanceof CostCenter) {
+      const costCenter = profile.costCenter;
+      if (costCenter) {
         claim(profile, `cost center '${costCenter.name}'`);
         const group = groups.find((g) => g.costCenter?.name === costCenter.name);
         if (group) group.profiles.push(profile);
@@ -292,7 +332,9 @@ export class UsageDashboard extends Construct {
       const profiles: ProfileEntry[] = g.profiles.map((profile) => ({
         profile,
         label: profile.node.id,
-        price: showCost ? requirePrice(profile, pricing, this, 'pricing', 'or set showEstimatedCost: false') : undefined,
+        price: showCost
+          ? requirePrice(pricing, { profilePath: profile.node.path, modelSource: profile.modelSource, scope: this, prop: 'pricing', remedy: 'or set showEstimatedCost: false' })
+          : undefined,
       }));
       const names = profiles.map((p) => escapeMarkdown(p.label)).join(', ');
       const header = (tags: { [key: string]: string }) => sectionMarkdown(g.title, g.costCenter !== undefined, tags, names);
@@ -337,14 +379,27 @@ function overviewMarkdown(title: string, sections: UsageSection[], profiles: num
     for (const p of sections.flatMap((s) => s.profiles)) {
       const source = p.profile.modelSource;
       const model = source?.modelId === undefined ? 'unknown model (fallback)' : `${source.geo ? `${source.geo.prefix}.` : ''}${source.modelId}`;
-      prices.set(model, `\`${model}\` $${p.price!.inputPer1kTokens} / $${p.price!.outputPer1kTokens}`);
+      prices.set(model, `\`${model}\` ${describePrice(p.price!)}`);
     }
-    lines.push('Estimated cost = (input tokens × input price + output tokens × output price) / 1,000, at on-demand prices '
-      + `(USD per 1,000 input / output tokens): ${[...prices.values()].join('; ')}. `
+    lines.push('Estimated cost = (input tokens × input price + output tokens × output price + cache read tokens × cache read price '
+      + '+ cache write tokens × cache write price) / 1,000, at on-demand Standard-tier prices '
+      + `(USD per 1,000 input / output tokens, then prompt cache reads / writes where priced): ${[...prices.values()].join('; ')}. `
       + 'An estimate, not the bill: see Cost Explorer for the cost.');
   }
   if (links.length > 1) lines.push(`This overview continues in ${links.slice(1).join(', ')}.`);
   return lines.join('\n\n');
+}
+
+/** `$0.0033 / $0.0165 (cache $0.00033 / $0.004125)`: input / output, then cache read / write when priced. */
+function describePrice(price: TokenPrice): string {
+  const main = `$${price.inputPer1kTokens} / $${price.outputPer1kTokens}`;
+  if (price.cacheReadPer1kTokens === undefined && price.cacheWritePer1kTokens === undefined) return main;
+  const cache = (v: number | undefined) => (v === undefined ? 'not priced' : `$${v}`);
+  return `${main} (cache ${cache(price.cacheReadPer1kTokens)} / ${cache(price.cacheWritePer1kTokens)})`;
+}
+
+function isUsageDashboard(c: IConstruct): boolean {
+  return (c as unknown as { [USAGE_DASHBOARD]?: boolean })[USAGE_DASHBOARD] === true;
 }
 
 function sectionMarkdown(title: string, isCostCenter: boolean, tags: { [key: string]: string }, profiles: string): string {

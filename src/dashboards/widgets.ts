@@ -1,50 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { CLOUDWATCH_LIMITS } from './cloudwatch-limits';
-import { TemplateSize, TemplateSizer } from './template-size';
-import { ModelPricing, TokenPrice } from '../models/model-pricing';
-import { IApplicationInferenceProfile } from '../profiles/profile-base';
+import { expression, IdentifiedMetric, sumAll, sumOf, usingMetricsOf } from './metric-math';
+import { ProfileEntry, UsageSection } from './usage-section';
+import { measured, plan, PlannedRow, PlannedWidget, rowsOf } from './widget-plan';
+import { PricedTokenMetrics } from '../models/cost-model';
+import { costExpression, costTerm, metricsRead } from '../models/cost-terms';
+import { CLOUDWATCH_LIMITS } from '../util/cloudwatch-limits';
+import { chunk, packByWeight } from '../util/collections';
+import { describePeriod } from '../util/durations';
+import { IdAllocator, MetricIds } from '../util/metric-ids';
+import { TemplateSizer } from '../util/template-size';
 
 /*
  * Widget builders of the usage dashboard (internal, not exported from the package).
  *
  * Every metric math id is made by an IdAllocator of the widget (`n0`, `u0`, `c0` …), so ids
  * are unique per widget and match ^[a-z][a-zA-Z0-9_]*$. Widgets are sized so that none holds
- * more than CLOUDWATCH_LIMITS.metricsPerWidget entries; `metricEntries()` counts what CDK renders.
+ * more than CLOUDWATCH_LIMITS.metricsPerWidget entries (`plan` counts what CDK renders).
  */
-
-/** A profile as the dashboard shows it. */
-export interface ProfileEntry {
-  readonly profile: IApplicationInferenceProfile;
-  /** Short human label (the construct id). */
-  readonly label: string;
-  /** Its price; undefined when cost is not shown. */
-  readonly price?: TokenPrice;
-}
-
-/** A part of the dashboard: a cost center, or one profile that belongs to none. */
-export interface UsageSection {
-  readonly title: string;
-  readonly profiles: ProfileEntry[];
-  /** Markdown of the section's header (may hold a lazy value). */
-  readonly markdown: string;
-  /** The header as it reads now, to estimate its size when `markdown` is lazy. */
-  readonly markdownEstimate?: string;
-}
-
-/** A widget, the number of metric entries it renders and what it adds to a template. */
-export interface PlannedWidget {
-  readonly widget: cloudwatch.IWidget;
-  readonly metrics: number;
-  /**
-   * Its estimated size in a template and its references.
-   * @default - nothing (not measured)
-   */
-  readonly size?: TemplateSize;
-}
-
-/** Widgets side by side (at most 24 grid units wide). */
-export type PlannedRow = PlannedWidget[];
 
 /** What every builder needs. */
 export interface BuildOptions {
@@ -59,107 +32,39 @@ export interface BuildOptions {
   readonly sizer?: TemplateSizer;
 }
 
-/** What positioning adds to a widget's JSON (`"x":…,"y":…,` escaped) and the comma between widgets. */
-const POSITION_BYTES = 24;
+/**
+ * The most entries one profile adds to a widget: its estimated cost (the expression and up to
+ * four token metrics: input, output, cache read, cache write).
+ */
+const MAX_ENTRIES_PER_PROFILE = 5;
 
-/** Profiles per section chart: 3 entries per profile at most (latency, errors, cost) → 480. */
-export const PROFILES_PER_SECTION_WIDGET = Math.floor(CLOUDWATCH_LIMITS.metricsPerWidget / 3) - 6;
+/**
+ * Profiles per section chart: at most 5 entries each, and 2 left for the sum of a cost center
+ * and the top cost centers' SORT in the overview → 99.
+ */
+export const PROFILES_PER_SECTION_WIDGET = Math.floor((CLOUDWATCH_LIMITS.metricsPerWidget - 2) / MAX_ENTRIES_PER_PROFILE);
 
 /** How many top cost centers the overview ranks. */
 export const TOP_COST_CENTERS = 10;
 
-/** Allocates metric math ids unique within one widget or alarm. */
-export class IdAllocator {
-  private readonly counters = new Map<string, number>();
-  public next(prefix: string): string {
-    const n = this.counters.get(prefix) ?? 0;
-    this.counters.set(prefix, n + 1);
-    return `${prefix}${n}`;
-  }
+/** A profile's token metrics at its price (cost is shown, so it has one). */
+function pricedMetrics(entry: ProfileEntry, period: Duration): PricedTokenMetrics {
+  if (!entry.price) throw new Error(`internal error: no price for ${entry.profile.node.path}`);
+  return { price: entry.price, ...entry.profile.metricTokenCounts({ period }) };
 }
 
-/** Splits a list into chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** The number of entries of the `metrics` arrays a widget renders (metrics and expressions). */
-export function metricEntries(widget: cloudwatch.IWidget): number {
-  return entriesOf(widget.toJson());
-}
-
-/** The number of entries of the `metrics` arrays of rendered widgets. */
-function entriesOf(json: unknown[]): number {
-  let total = 0;
-  for (const w of json) {
-    const metrics = (w as { properties?: { metrics?: unknown[] } }).properties?.metrics;
-    total += Array.isArray(metrics) ? metrics.length : 0;
-  }
-  return total;
-}
-
-/** Plans a widget, checking the per-widget limit (a failed check is a bug of the builders), measured with `sizer`. */
-export function plan(widget: cloudwatch.IWidget, sizer?: TemplateSizer): PlannedWidget {
-  const json = widget.toJson();
-  const metrics = entriesOf(json);
-  if (metrics > CLOUDWATCH_LIMITS.metricsPerWidget) {
-    throw new Error(`internal error: a usage dashboard widget has ${metrics} metrics (limit ${CLOUDWATCH_LIMITS.metricsPerWidget})`);
-  }
-  return { widget, metrics, ...(sizer ? { size: measured(sizer, json) } : {}) };
-}
-
-function measured(sizer: TemplateSizer, json: unknown[]): TemplateSize {
-  const size = sizer.measure(json);
-  // the array brackets of `json` are not in the body; positions are
-  const extra = POSITION_BYTES * json.length - 2;
-  return { inStack: size.inStack + extra, nested: size.nested + extra, references: size.references };
-}
-
-/** Lays widgets out in rows of at most 24 grid units. */
-export function rowsOf(widgets: PlannedWidget[]): PlannedRow[] {
-  const rows: PlannedRow[] = [];
-  let row: PlannedWidget[] = [];
-  let width = 0;
-  for (const w of widgets) {
-    if (width + w.widget.width > 24 && row.length > 0) {
-      rows.push(row);
-      row = [];
-      width = 0;
-    }
-    row.push(w);
-    width += w.widget.width;
-  }
-  if (row.length > 0) rows.push(row);
-  return rows;
-}
-
-/** `SUM([a,b,…])` over expressions, or the only one relabelled. */
-export function sumOf(parts: Array<{ id: string; metric: cloudwatch.MathExpression }>, label: string, period: Duration): cloudwatch.MathExpression {
-  if (parts.length === 1) return parts[0].metric.with({ label });
-  return sumAll(parts, label, period);
-}
-
-/** A math expression, checked against the expression length limit. */
-export function expression(props: cloudwatch.MathExpressionProps): cloudwatch.MathExpression {
-  if (props.expression.length > CLOUDWATCH_LIMITS.expressionLength) {
-    throw new Error(`internal error: a metric math expression has ${props.expression.length} characters (limit ${CLOUDWATCH_LIMITS.expressionLength})`);
-  }
-  return new cloudwatch.MathExpression(props);
+/** The entries a profile's estimated cost adds to a widget: the expression and the metrics it reads. */
+function costEntries(entry: ProfileEntry): number {
+  return 1 + metricsRead(entry.price!);
 }
 
 /** A profile's estimated cost (USD per period) with ids from `ids`. */
-export function costOf(entry: ProfileEntry, ids: IdAllocator, period: Duration, label = entry.label): cloudwatch.MathExpression {
-  if (!entry.price) throw new Error(`internal error: no price for ${entry.profile.node.path}`);
-  return ModelPricing.estimatedCostExpression(entry.price,
-    entry.profile.metricInputTokenCount({ period }),
-    entry.profile.metricOutputTokenCount({ period }),
-    { inputTokensId: ids.next('n'), outputTokensId: ids.next('u'), label, period });
+function costOf(entry: ProfileEntry, ids: MetricIds, period: Duration, label = entry.label): cloudwatch.MathExpression {
+  return costExpression([costTerm(pricedMetrics(entry, period), { ids })], { label, period });
 }
 
 /** A profile's input + output tokens with ids from `ids`. */
-export function tokensOf(entry: ProfileEntry, ids: IdAllocator, period: Duration, label = entry.label): cloudwatch.MathExpression {
+function tokensOf(entry: ProfileEntry, ids: MetricIds, period: Duration, label = entry.label): cloudwatch.MathExpression {
   const n = ids.next('n');
   const u = ids.next('u');
   return expression({
@@ -192,9 +97,11 @@ export function sectionRows(section: UsageSection, options: BuildOptions): Plann
       plan(new cloudwatch.GraphWidget({ title: `${section.title}: ${title}${suffix}`, left, width, height: 6, period, region: options.region, ...extra }), options.sizer);
     const usage: PlannedWidget[] = [
       graph('invocations', profiles.map((p) => p.profile.metricInvocations({ period, label: p.label })), showCost ? 8 : 12),
-      graph('input and output tokens', profiles.flatMap((p) => [
+      graph('input, output and prompt cache tokens', profiles.flatMap((p) => [
         p.profile.metricInputTokenCount({ period, label: `${p.label} input` }),
         p.profile.metricOutputTokenCount({ period, label: `${p.label} output` }),
+        p.profile.metricCacheReadInputTokenCount({ period, label: `${p.label} cache read` }),
+        p.profile.metricCacheWriteInputTokenCount({ period, label: `${p.label} cache write` }),
       ]), showCost ? 8 : 12),
     ];
     if (showCost) {
@@ -215,32 +122,33 @@ export function sectionRows(section: UsageSection, options: BuildOptions): Plann
   return rows;
 }
 
-/** Totals over the dashboard's time range, by chunks of profiles when they are many. */
+/** Totals over the dashboard's time range, by groups of profiles when they are many. */
 export function totalsRows(sections: UsageSection[], options: BuildOptions): PlannedRow[] {
   const { period, showCost } = options;
   const all = sections.flatMap((s) => s.profiles);
-  const perProfile = showCost ? 4 : 3;
-  const size = Math.floor((CLOUDWATCH_LIMITS.metricsPerWidget - 4) / perProfile);
-  const parts = chunk(all, size);
-  return parts.map((profiles, i) => {
+  const sums = showCost ? 4 : 3;
+  // per profile: invocations, input, output and, with cost, the cache metrics it reads and its cost expression
+  const parts = packByWeight(all, (p) => (showCost ? 1 + costEntries(p) : 3), CLOUDWATCH_LIMITS.metricsPerWidget - sums);
+  let first = 0;
+  return parts.map((profiles) => {
     const ids = new IdAllocator();
-    type Part = { id: string; metric: cloudwatch.IMetric };
-    const invocations: Part[] = [];
-    const input: Part[] = [];
-    const output: Part[] = [];
-    const cost: Part[] = [];
+    const invocations: IdentifiedMetric[] = [];
+    const input: IdentifiedMetric[] = [];
+    const output: IdentifiedMetric[] = [];
+    const cost: IdentifiedMetric[] = [];
     for (const p of profiles) {
       invocations.push({ id: ids.next('i'), metric: p.profile.metricInvocations({ period }) });
-      const n = { id: ids.next('n'), metric: p.profile.metricInputTokenCount({ period }) };
-      const u = { id: ids.next('u'), metric: p.profile.metricOutputTokenCount({ period }) };
-      input.push(n);
-      output.push(u);
       if (showCost) {
-        // the cost expression reuses the token metrics under the same ids: CDK renders them once
-        cost.push({
-          id: ids.next('c'),
-          metric: ModelPricing.estimatedCostExpression(p.price!, n.metric, u.metric, { inputTokensId: n.id, outputTokensId: u.id, period }),
-        });
+        // the cost expression and the token sums share the token metrics under the same ids: CDK renders them once
+        const term = costTerm(pricedMetrics(p, period), { ids });
+        for (const m of term.metrics) {
+          if (m.kind.usage === 'inputTokens') input.push(m);
+          if (m.kind.usage === 'outputTokens') output.push(m);
+        }
+        cost.push({ id: ids.next('c'), metric: costExpression([term], { period }) });
+      } else {
+        input.push({ id: ids.next('n'), metric: p.profile.metricInputTokenCount({ period }) });
+        output.push({ id: ids.next('u'), metric: p.profile.metricOutputTokenCount({ period }) });
       }
     }
     const metrics = [
@@ -250,8 +158,9 @@ export function totalsRows(sections: UsageSection[], options: BuildOptions): Pla
       ...(showCost ? [sumAll(cost, 'Estimated cost (USD)', period)] : []),
     ];
     const title = parts.length > 1
-      ? `Totals over the time range, profiles ${i * size + 1}–${i * size + profiles.length} of ${all.length}`
+      ? `Totals over the time range, profiles ${first + 1}–${first + profiles.length} of ${all.length}`
       : 'Totals over the time range';
+    first += profiles.length;
     const widget = new cloudwatch.SingleValueWidget({ title, metrics, setPeriodToTimeRange: true, width: 24, height: 4, region: options.region });
     return [plan(widget, options.sizer)];
   });
@@ -266,7 +175,9 @@ export function byCostCenterRows(sections: UsageSection[], options: BuildOptions
     const parts = chunk(s.profiles, PROFILES_PER_SECTION_WIDGET);
     return parts.map((profiles, i) => ({ title: parts.length > 1 ? `${s.title} (${i + 1}/${parts.length})` : s.title, profiles }));
   });
-  const groups = packUnits(units, (u) => u.profiles.length * 3 + 1, CLOUDWATCH_LIMITS.metricsPerWidget - 1);
+  // a unit's series: each profile's expression and the metrics it reads, and their sum; one entry is kept for the SORT
+  const weight = (u: typeof units[number]) => u.profiles.reduce((n, p) => n + (showCost ? costEntries(p) : 3), 0) + 1;
+  const groups = packByWeight(units, weight, CLOUDWATCH_LIMITS.metricsPerWidget - 1);
   const rows: PlannedRow[] = [];
   const series = (group: typeof units, ids: IdAllocator) => group.map((unit) => {
     const parts = unit.profiles.map((p) => ({ id: ids.next('c'), metric: showCost ? costOf(p, ids, period) : tokensOf(p, ids, period) }));
@@ -286,13 +197,10 @@ export function byCostCenterRows(sections: UsageSection[], options: BuildOptions
       region: options.region,
     }), options.sizer)]);
     if (units.length === 1) return;
-    const ids = new IdAllocator();
-    const all = series(group, ids);
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    for (const s of all) usingMetrics[s.id] = s.metric;
+    const all = series(group, new IdAllocator());
     const top = expression({
       expression: `SORT([${all.map((s) => s.id).join(',')}],SUM,DESC,${TOP_COST_CENTERS})`,
-      usingMetrics,
+      usingMetrics: usingMetricsOf(all),
       label: '',
       period,
     });
@@ -308,40 +216,6 @@ export function byCostCenterRows(sections: UsageSection[], options: BuildOptions
     }), options.sizer)]);
   });
   return rows;
-}
-
-/** `SUM([…])` of series (also of a single one, so the label is the sum's). */
-function sumAll(parts: Array<{ id: string; metric: cloudwatch.IMetric }>, label: string, period: Duration): cloudwatch.MathExpression {
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  for (const p of parts) usingMetrics[p.id] = p.metric;
-  return expression({ expression: `SUM([${parts.map((p) => p.id).join(',')}])`, usingMetrics, label, period });
-}
-
-/** Greedy packing of units into groups whose weight stays within `capacity`. */
-function packUnits<T>(units: T[], weight: (u: T) => number, capacity: number): T[][] {
-  const groups: T[][] = [];
-  let current: T[] = [];
-  let load = 0;
-  for (const u of units) {
-    const w = weight(u);
-    if (load + w > capacity && current.length > 0) {
-      groups.push(current);
-      current = [];
-      load = 0;
-    }
-    current.push(u);
-    load += w;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
-/** "5 minutes", "1 hour". */
-export function describePeriod(period: Duration): string {
-  const seconds = period.toSeconds();
-  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`;
-  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
-  return `${seconds} seconds`;
 }
 
 function capitalize(s: string): string {

@@ -3,13 +3,42 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { InferenceGeo } from './inference-geo';
 import { modelIdProblem } from './model-id';
 import { ModelSource } from './model-source';
+import { ServiceTier } from './service-tier';
+import { formatPrice, PRICE_MAX_DECIMALS, TOKEN_KINDS } from './token-kinds';
+import { METRIC_ID } from '../util/metric-ids';
 
-/** On-demand prices of a model, in USD per 1,000 tokens. */
+/**
+ * The prices of a model, in USD per 1,000 tokens (literal numbers ≥ 0, at most 12 decimals).
+ *
+ * Input tokens are those neither read from nor written to the prompt cache: Bedrock counts
+ * cache reads and writes apart (metrics `CacheReadInputTokenCount`, `CacheWriteInputTokenCount`)
+ * and bills them at their own rates.
+ */
 export interface TokenPrice {
-  /** USD per 1,000 input tokens (a literal number ≥ 0). */
+  /** USD per 1,000 input tokens. */
   readonly inputPer1kTokens: number;
-  /** USD per 1,000 output tokens (a literal number ≥ 0). */
+  /** USD per 1,000 output tokens. */
   readonly outputPer1kTokens: number;
+
+  /**
+   * USD per 1,000 input tokens read from the prompt cache (a cache hit). Anthropic's models on
+   * Amazon Bedrock: 0.1 × the input price; Amazon Nova: 0.25 × (a 75 % discount).
+   * @default - cache reads are not priced: they add nothing to the estimate, and the cost
+   * model does not read `CacheReadInputTokenCount`. Leave it out only for models without
+   * prompt caching, or the estimate undercounts cached workloads.
+   */
+  readonly cacheReadPer1kTokens?: number;
+
+  /**
+   * USD per 1,000 input tokens written to the prompt cache. Anthropic's models on Amazon
+   * Bedrock: 1.25 × the input price for the 5-minute cache (writes to the 1-hour cache cost
+   * 2 ×, but the metric does not tell them apart: price at the TTL you use most); Amazon Nova:
+   * 0 (no charge for cache writes).
+   * @default - cache writes are not priced: they add nothing to the estimate, and the cost
+   * model does not read `CacheWriteInputTokenCount`. Leave it out only for models without
+   * prompt caching or with free cache writes.
+   */
+  readonly cacheWritePer1kTokens?: number;
 }
 
 /** The price of one model in a {@link ModelPricing} table. */
@@ -24,6 +53,13 @@ export interface ModelPrice extends TokenPrice {
    * @default - any model source of the model that has no geography-specific price
    */
   readonly geo?: InferenceGeo;
+
+  /**
+   * The service tier (or batch) this price is for. A profile's metrics are priced at the
+   * Standard price unless a tier is asked for (see `ServiceTier`).
+   * @default ServiceTier.STANDARD
+   */
+  readonly tier?: ServiceTier;
 
   /**
    * Where the price comes from (a URL), for the reader of the table.
@@ -41,7 +77,7 @@ export interface ModelPrice extends TokenPrice {
 /** Properties of {@link ModelPricing.custom}. */
 export interface CustomModelPricingProps {
   /**
-   * Prices to add to the base table, or to override in it (same model ID and geography).
+   * Prices to add to the base table, or to override in it (same model ID, geography and tier).
    * @default - none
    */
   readonly prices?: ModelPrice[];
@@ -53,9 +89,9 @@ export interface CustomModelPricingProps {
   readonly base?: ModelPricing;
 
   /**
-   * The price of models the table does not know (and of profiles whose model is unknown, e.g.
-   * imported without their model source). Without it, asking for the cost of such a profile
-   * is an error.
+   * The Standard price of models the table does not know (and of profiles whose model is
+   * unknown, e.g. imported without their model source). Without it, asking for the cost of such
+   * a profile is an error. Not used for other tiers.
    * @default - the base table's fallback (none for the built-in table)
    */
   readonly fallback?: TokenPrice;
@@ -65,21 +101,41 @@ const SONNET_4_5 = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const NOVA_PRO = 'amazon.nova-pro-v1:0';
 
 /**
- * Anthropic's list price of Claude Sonnet 4.5 is $3 / $15 per million input / output tokens,
- * and on Amazon Bedrock "regional endpoints include a 10% pricing premium over global
- * endpoints" for Sonnet 4.5 and later models; geographic cross-Region profiles (`us.`, `eu.` …)
- * are such regional endpoints, and AWS prices cross-Region inference at the price of the
- * source Region.
+ * Claude Sonnet 4.5. Anthropic's list price is $3 / $15 per million input / output tokens, and
+ * its prompt caching multipliers are 1.25 × the input price for 5-minute cache writes, 2 × for
+ * 1-hour cache writes and 0.1 × for cache reads ("Prompt caching" on Anthropic's pricing page).
+ * On Amazon Bedrock "regional endpoints include a 10% pricing premium over global endpoints"
+ * for Sonnet 4.5 and later models; geographic cross-Region profiles (`us.`, `eu.` …) are such
+ * regional endpoints, and AWS prices cross-Region inference at the price of the source
+ * Region. The cache prices below are the multipliers applied to each endpoint's input price
+ * (regional $3.30 → write $4.125, read $0.33 per million; global $3 → $3.75, $0.30), the
+ * 5-minute write rate being the one priced (CacheWriteInputTokenCount does not split writes by
+ * TTL; the Converse API's `cacheDetails` does).
  */
 const ANTHROPIC_SOURCES = 'https://platform.claude.com/docs/en/about-claude/pricing, '
   + 'https://platform.claude.com/docs/en/build-with-claude/claude-on-amazon-bedrock (global vs regional endpoints), '
+  + 'https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html, '
   + 'https://aws.amazon.com/bedrock/pricing/';
-const PRICES_READ_ON = '2026-11-27';
 
 /**
- * The built-in prices: only the models of the examples, on-demand, US Regions. Prices differ
- * by Region, change over time, and exclude prompt caching, batch and provisioned throughput
- * discounts: override them with {@link ModelPricing.custom}.
+ * Amazon Nova Pro, us-east-1 on-demand: $0.80 / $3.20 per million tokens. The AWS pricing page
+ * renders its tables client-side; the rates were read from AWS's own transcription of it,
+ * "verified 2026-10-05 against aws.amazon.com/bedrock/pricing" (aws/agent-toolkit-for-aws,
+ * plugins/aws-startup-advisor/skills/llm-to-bedrock/scripts/bedrock_pricing.py). Geographic
+ * cross-Region profiles are billed at the source Region's price, so no `us.` entry is needed.
+ * Prompt caching: cache reads $0.20 per million (a 75 % discount on input), no charge for
+ * cache writes — read from a secondary transcription of the pricing page (swfte.com, "Amazon
+ * Nova Pro pricing", May 2026), AWS's own page could not be read.
+ */
+const NOVA_SOURCES = 'https://aws.amazon.com/bedrock/pricing/ (via https://github.com/aws/agent-toolkit-for-aws; '
+  + 'cache prices via https://www.swfte.com/de/blog/amazon-nova-pro-pricing)';
+
+const PRICES_READ_ON = '2026-12-01';
+
+/**
+ * The built-in prices: only the models of the examples, on-demand Standard tier, US Regions.
+ * Prices differ by Region, change over time, and exclude batch, Priority/Flex and provisioned
+ * throughput prices: override or add them with {@link ModelPricing.custom}.
  *
  * Not in the table: `meta.llama3-3-70b-instruct-v1:0` (Llama 3.3 70B Instruct). Its price could
  * not be read from an AWS source when the table was written (secondary sources disagree), so
@@ -90,6 +146,8 @@ const BUILT_IN: ModelPrice[] = [
     modelId: SONNET_4_5,
     inputPer1kTokens: 0.0033,
     outputPer1kTokens: 0.0165,
+    cacheReadPer1kTokens: 0.00033,
+    cacheWritePer1kTokens: 0.004125,
     source: ANTHROPIC_SOURCES,
     asOf: PRICES_READ_ON,
   },
@@ -98,33 +156,30 @@ const BUILT_IN: ModelPrice[] = [
     geo: InferenceGeo.GLOBAL,
     inputPer1kTokens: 0.003,
     outputPer1kTokens: 0.015,
+    cacheReadPer1kTokens: 0.0003,
+    cacheWritePer1kTokens: 0.00375,
     source: ANTHROPIC_SOURCES,
     asOf: PRICES_READ_ON,
   },
   {
-    // us-east-1 on-demand: $0.80 / $3.20 per million tokens. The AWS pricing page renders its
-    // tables client-side; the rates were read from AWS's own transcription of it, "verified
-    // 2026-10-05 against aws.amazon.com/bedrock/pricing" (aws/agent-toolkit-for-aws,
-    // plugins/aws-startup-advisor/skills/llm-to-bedrock/scripts/bedrock_pricing.py). Geographic
-    // cross-Region profiles are billed at the source Region's price, so no `us.` entry is needed.
     modelId: NOVA_PRO,
     inputPer1kTokens: 0.0008,
     outputPer1kTokens: 0.0032,
-    source: 'https://aws.amazon.com/bedrock/pricing/ (via https://github.com/aws/agent-toolkit-for-aws)',
+    cacheReadPer1kTokens: 0.0002,
+    cacheWritePer1kTokens: 0,
+    source: NOVA_SOURCES,
     asOf: PRICES_READ_ON,
   },
 ];
 
-/** Most decimals a price may have (the metric math expression holds it as written). */
-const MAX_DECIMALS = 12;
-
 /**
- * Input and output prices per 1,000 tokens by model, used to estimate cost from the
- * `InputTokenCount` and `OutputTokenCount` metrics.
+ * Token prices per 1,000 tokens by model (input, output, prompt cache reads and writes), which
+ * the cost model (`CostModel`) turns into estimated cost.
  *
- * Prices are keyed by foundation model ID and, optionally, the geography of a cross-Region
- * profile. A profile's price is the one for its model and geography, else the one for its
- * model alone, else the table's fallback.
+ * Prices are keyed by foundation model ID, optionally the geography of a cross-Region profile,
+ * and the service tier (Standard unless given). A profile's price is the one for its model,
+ * geography and tier, else the one for its model and tier, else (Standard tier only) the
+ * table's fallback.
  *
  * An open set: the built-in table holds only the models of the examples;
  * `ModelPricing.custom()` adds or overrides prices.
@@ -139,8 +194,8 @@ const MAX_DECIMALS = 12;
  */
 export class ModelPricing {
   /**
-   * The built-in prices of the models used in the examples (on-demand, US Regions, read on
-   * 2026-11-27; the source of each is in `prices`).
+   * The built-in prices of the models used in the examples (on-demand Standard tier with
+   * prompt caching, US Regions, read on 2026-12-01; the source of each is in `prices`).
    */
   public static builtIn(): ModelPricing {
     return new ModelPricing(BUILT_IN, undefined);
@@ -159,21 +214,25 @@ export class ModelPricing {
     own.forEach((price, i) => problems.push(...modelPriceProblems(price).map((p) => `prices[${i}] ${p}`)));
     const seen = new Map<string, number>();
     own.forEach((price, i) => {
-      const key = priceKey(price.modelId, price.geo);
+      const key = priceKey(price.modelId, price.geo, price.tier);
       const first = seen.get(key);
-      if (first !== undefined) problems.push(`prices[${i}] repeats the price of prices[${first}] (${describeKey(price.modelId, price.geo)})`);
+      if (first !== undefined) problems.push(`prices[${i}] repeats the price of prices[${first}] (${describeKey(price.modelId, price.geo, price.tier)})`);
       else seen.set(key, i);
     });
     if (props.fallback) problems.push(...tokenPriceProblems(props.fallback).map((p) => `fallback ${p}`));
     if (problems.length > 0) throw new Error(`ModelPricing.custom: ${problems.join('; ')}`);
-    const overridden = new Set(own.map((p) => priceKey(p.modelId, p.geo)));
-    const prices = [...base.prices.filter((p) => !overridden.has(priceKey(p.modelId, p.geo))), ...own];
+    const overridden = new Set(own.map((p) => priceKey(p.modelId, p.geo, p.tier)));
+    const prices = [...base.prices.filter((p) => !overridden.has(priceKey(p.modelId, p.geo, p.tier))), ...own];
     return new ModelPricing(prices, props.fallback ?? base.fallback);
   }
 
   /**
    * A metric math expression of the estimated cost in USD per period:
    * `(inputTokens × input price + outputTokens × output price) / 1000`.
+   *
+   * Prompt cache reads and writes are not in it, whatever the price says.
+   * @deprecated use `CostModel` (`CostModel.of(pricing).metricEstimatedCost(profile)`), which
+   * also prices prompt cache reads and writes
    * @param price the prices of the model
    * @param inputTokens the `InputTokenCount` metric (Sum)
    * @param outputTokens the `OutputTokenCount` metric (Sum)
@@ -210,31 +269,38 @@ export class ModelPricing {
 
   private constructor(prices: ModelPrice[], fallback: TokenPrice | undefined) {
     this.prices = prices.map((p) => ({ ...p }));
-    this.fallback = fallback ? { ...fallback } : undefined;
+    this.fallback = fallback ? tokenPriceOf(fallback) : undefined;
   }
 
   /**
-   * The price of a model: the one for its geography, else for the model, else the fallback.
+   * The price of a model: the one for its geography and tier, else for the model and tier,
+   * else (Standard tier only) the fallback.
    * @param modelId the foundation model ID, without a geography prefix
    * @param geo the geography of a cross-Region profile
-   * @returns undefined when the table has no price for the model and no fallback
+   * @param tier the service tier (default: Standard)
+   * @returns undefined when the table has no price for the model (in that tier) and no fallback
    */
-  public priceOf(modelId: string, geo?: InferenceGeo): TokenPrice | undefined {
-    const find = (g?: InferenceGeo) => this.prices.find((p) => priceKey(p.modelId, p.geo) === priceKey(modelId, g));
+  public priceOf(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): TokenPrice | undefined {
+    const find = (g?: InferenceGeo) => this.prices.find((p) => priceKey(p.modelId, p.geo, p.tier) === priceKey(modelId, g, tier));
     const found = (geo ? find(geo) : undefined) ?? find(undefined);
-    if (found) return { inputPer1kTokens: found.inputPer1kTokens, outputPer1kTokens: found.outputPer1kTokens };
-    return this.fallback ? { ...this.fallback } : undefined;
+    if (found) return tokenPriceOf(found);
+    return this.fallbackFor(tier);
   }
 
   /**
    * The price of what a profile copies.
    * @param modelSource the profile's model source; undefined or an ARN token means an unknown model
-   * @returns undefined when the model is unknown or unpriced and the table has no fallback
+   * @param tier the service tier (default: Standard)
+   * @returns undefined when the model is unknown or unpriced (in that tier) and the table has no fallback
    */
-  public priceFor(modelSource?: ModelSource): TokenPrice | undefined {
+  public priceFor(modelSource?: ModelSource, tier?: ServiceTier): TokenPrice | undefined {
     const modelId = modelSource?.modelId;
-    if (modelId === undefined || Token.isUnresolved(modelId)) return this.fallback ? { ...this.fallback } : undefined;
-    return this.priceOf(modelId, modelSource?.geo);
+    if (modelId === undefined || Token.isUnresolved(modelId)) return this.fallbackFor(tier);
+    return this.priceOf(modelId, modelSource?.geo, tier);
+  }
+
+  private fallbackFor(tier: ServiceTier | undefined): TokenPrice | undefined {
+    return this.fallback && (tier === undefined || tier.isStandard) ? tokenPriceOf(this.fallback) : undefined;
   }
 }
 
@@ -254,31 +320,34 @@ export interface EstimatedCostExpressionOptions extends cloudwatch.MathExpressio
   readonly outputTokensId?: string;
 }
 
-/** Metric math ids: a lowercase letter, then letters, digits and `_`. */
-const METRIC_ID = /^[a-z][a-zA-Z0-9_]*$/;
-
-/** The text of a cost expression over two metric ids, e.g. `(n0*0.0033+u0*0.0165)/1000`. */
+/** The text of the deprecated input/output cost expression, e.g. `(n0*0.0033+u0*0.0165)/1000`. */
 function costExpressionText(price: TokenPrice, inputId: string, outputId: string): string {
   return `(${inputId}*${formatPrice(price.inputPer1kTokens)}+${outputId}*${formatPrice(price.outputPer1kTokens)})/1000`;
 }
 
-/** A price as a decimal literal metric math accepts (no exponent notation). */
-function formatPrice(value: number): string {
-  if (value === 0) return '0';
-  return value.toFixed(MAX_DECIMALS).replace(/0+$/, '').replace(/\.$/, '');
+/** The prices of a token price or model price, as a new TokenPrice (cache prices only when given). */
+function tokenPriceOf(price: TokenPrice): TokenPrice {
+  const out: { -readonly [K in keyof TokenPrice]: TokenPrice[K] } = {
+    inputPer1kTokens: price.inputPer1kTokens,
+    outputPer1kTokens: price.outputPer1kTokens,
+  };
+  if (price.cacheReadPer1kTokens !== undefined) out.cacheReadPer1kTokens = price.cacheReadPer1kTokens;
+  if (price.cacheWritePer1kTokens !== undefined) out.cacheWritePer1kTokens = price.cacheWritePer1kTokens;
+  return out;
 }
 
-/** Problems of a token price (empty when valid). */
-function tokenPriceProblems(price: TokenPrice): string[] {
+/** Problems of a token price (empty when valid); the cost model checks prices with it too (internal). */
+export function tokenPriceProblems(price: TokenPrice): string[] {
   const problems: string[] = [];
-  for (const field of ['inputPer1kTokens', 'outputPer1kTokens'] as const) {
+  for (const { price: field, required } of TOKEN_KINDS) {
     const value = price[field];
+    if (value === undefined && !required) continue;
     if (Token.isUnresolved(value)) {
       problems.push(`${field} must be a literal number: it is written into a metric math expression at synth`);
     } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       problems.push(`${field} must be a finite number ≥ 0 (got ${value})`);
     } else if (Math.abs(Number(formatPrice(value)) - value) > value * 1e-9) {
-      problems.push(`${field} ${value} has more than ${MAX_DECIMALS} decimals`);
+      problems.push(`${field} ${value} has more than ${PRICE_MAX_DECIMALS} decimals`);
     }
   }
   return problems;
@@ -297,10 +366,11 @@ function modelPriceProblems(price: ModelPrice): string[] {
   return problems;
 }
 
-function priceKey(modelId: string, geo?: InferenceGeo): string {
-  return `${modelId}@${geo?.prefix ?? ''}`;
+function priceKey(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): string {
+  return `${modelId}@${geo?.prefix ?? ''}#${tier?.name ?? ServiceTier.STANDARD.name}`;
 }
 
-function describeKey(modelId: string, geo?: InferenceGeo): string {
-  return geo ? `${geo.prefix}.${modelId}` : modelId;
+function describeKey(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): string {
+  const model = geo ? `${geo.prefix}.${modelId}` : modelId;
+  return tier && !tier.isStandard ? `${model}, ${tier} tier` : model;
 }

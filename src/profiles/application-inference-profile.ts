@@ -143,7 +143,9 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
       public readonly modelSource = modelSource;
       public readonly costCenter = options.costCenter;
       public get costAllocationTags(): { [key: string]: string } {
-        return { ...(options.costCenter?.tags ?? {}), ...cfn.cdkTagManager.tagValues() };
+        // the L1's own tags (its `tags` prop), then those applied with Tags.of() (which win, as when rendered)
+        const own = Token.isUnresolved(cfn.tags) ? [] : cfn.tags ?? [];
+        return { ...(options.costCenter?.tags ?? {}), ...Object.fromEntries(own.map((t) => [t.key, t.value])), ...cfn.cdkTagManager.tagValues() };
       }
     }
     const imported = new Import(scope, id);

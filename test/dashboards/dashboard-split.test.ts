@@ -46,6 +46,11 @@ function createdCostCenters(count: number, stack: Stack): { centers: CostCenterP
 
 const ONE_MB = 1024 * 1024;
 
+/** The errors of every validation in the stack's tree (which also adds the warnings given at validation). */
+function validationErrors(stack: Stack): string[] {
+  return stack.node.findAll().flatMap((c) => c.node.validate());
+}
+
 /** Every template of the stack (its own, then those of the nested stacks beneath it): file, size and parameters. */
 function synthesized(stack: Stack): Array<{ file: string; bytes: number; fileBytes: number; parameters: number; resources: number }> {
   return templateFiles(stack).map((file) => {
@@ -105,7 +110,11 @@ describe('UsageDashboard splitting', () => {
     // totals cover all 300 profiles, in widgets of at most 500 metrics
     const totals = all.flatMap((d) => d.widgets).filter((w) => w.properties.title?.startsWith('Totals over the time range'));
     expect(totals.length).toBeGreaterThan(1);
-    expect(totals.map((w) => w.properties.title)).toContain('Totals over the time range, profiles 1–124 of 300');
+    // with cost, a profile takes 5 or 6 entries of a totals widget (invocations, its token metrics, its cost)
+    expect(totals[0].properties.title).toMatch(/^Totals over the time range, profiles 1–(8\d|9\d) of 300$/);
+    const ranges = totals.map((w) => /profiles (\d+)–(\d+) of 300/.exec(w.properties.title!)!.slice(1).map(Number));
+    ranges.forEach(([from], i) => expect(from).toBe(i === 0 ? 1 : ranges[i - 1][1] + 1));
+    expect(ranges[ranges.length - 1][1]).toBe(300);
     const totalled = totals.flatMap(entries).filter((e) => e.metricName === 'Invocations').map((e) => e.dimensions!.ModelId);
     expect(new Set(totalled).size).toBe(300);
 
@@ -152,9 +161,23 @@ describe('UsageDashboard splitting', () => {
     const all = dashboards(stack);
     for (const d of all) expectWithinLimits(d);
     const latency = all.flatMap((d) => d.widgets).filter((w) => w.properties.title?.startsWith('cc000: latency'));
-    expect(latency.map((w) => w.properties.title)).toEqual(['cc000: latency p50 / p90 / p99 (ms) (1/2)', 'cc000: latency p50 / p90 / p99 (ms) (2/2)']);
+    // 99 profiles a widget: a cost widget holds each one's expression and up to 4 token metrics
+    expect(latency.map((w) => w.properties.title)).toEqual([1, 2, 3].map((i) => `cc000: latency p50 / p90 / p99 (ms) (${i}/3)`));
     const profiles = new Set(latency.flatMap(entries).map((e) => e.dimensions!.ModelId));
     expect(profiles.size).toBe(200);
+  });
+
+  test('the widest widgets stay within 500 metrics when every profile reads its four token counts', () => {
+    const stack = newStack();
+    const centers: CostCenterProfiles[] = ['a', 'b'].map((name) => ({
+      costCenter: CostCenter.of(name, { dept: name }),
+      profiles: Array.from({ length: 150 }, (_, j) => importedProfile(stack, `${name}${j}`, `${name}p${j}`, sonnetUs())),
+    }));
+    new UsageDashboard(stack, 'Usage', { costCenters: centers });
+    const all = dashboards(stack);
+    for (const d of all) expectWithinLimits(d);
+    const widest = Math.max(...all.flatMap((d) => d.widgets).map((w) => w.properties.metrics?.length ?? 0));
+    expect(widest).toBeGreaterThan(450);
   });
 
   test('the packer starts a new dashboard before a limit, keeps sections whole when it can', () => {
@@ -249,10 +272,12 @@ describe('UsageDashboard splitting', () => {
     Template.fromStack(nested).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: forced.dashboardNames[0] });
     expectSchemaValid(small.stack);
 
-    const two = costCenters(1, 200);
+    // 170 profiles pass CloudWatch's 2,500 metrics per dashboard, not the 700 KB the stack's template warns at
+    const two = costCenters(1, 170);
     const kept = new UsageDashboard(two.stack, 'Usage', { costCenters: two.centers, dashboardName: 'usage', nestedStacks: false });
-    expect(kept.dashboardNames).toEqual(['usage', 'usage-2']);
-    Template.fromStack(two.stack).resourceCountIs('AWS::CloudWatch::Dashboard', 2);
+    expect(kept.dashboardNames.length).toBeGreaterThan(1);
+    expect(kept.dashboardNames).toEqual(['usage', ...kept.dashboardNames.slice(1).map((_, i) => `usage-${i + 2}`)]);
+    Template.fromStack(two.stack).resourceCountIs('AWS::CloudWatch::Dashboard', kept.dashboardNames.length);
     Template.fromStack(two.stack).resourceCountIs('AWS::CloudFormation::Stack', 0);
     expect(warningsOf(kept)).toEqual([]);
   });
@@ -266,21 +291,57 @@ describe('UsageDashboard splitting', () => {
     Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::Stack', 0);
   });
 
-  test('the dashboards several UsageDashboards keep in one stack are added up', () => {
-    const { stack, centers } = costCenters(240);
-    const first = new UsageDashboard(stack, 'First', { costCenters: centers.slice(0, 120), nestedStacks: false });
+  test('the dashboards several UsageDashboards keep in one stack are added up when the app is validated', () => {
+    // about 5.4 KB of template per cost center of one profile: 100 + 40 pass 700 KB (a warning), + 60 pass 1 MB (an error)
+    const { stack, centers } = costCenters(200);
+    const first = new UsageDashboard(stack, 'First', { costCenters: centers.slice(0, 100), nestedStacks: false });
+    const second = new UsageDashboard(stack, 'Second', { costCenters: centers.slice(100, 140), nestedStacks: false });
+    expect(validationErrors(stack)).toEqual([]);
+    // the warning is given once, by the stack's last UsageDashboard, and names every one of them
     expect(warningsOf(first)).toEqual([]);
-    const second = new UsageDashboard(stack, 'Second', { costCenters: centers.slice(120, 200), nestedStacks: false });
-    expect(warningsOf(second)).toEqual([expect.stringMatching(/^the dashboards take about \d+ KB of the stack's template \(\d+ dashboard\(s\) of this construct and those of the other UsageDashboards of the stack; CloudFormation allows 1 MB in all\)/)]);
-    expect(() => new UsageDashboard(stack, 'Third', { costCenters: centers.slice(200), nestedStacks: false }))
-      .toThrow(/^Test\/Third: nestedStacks false would make the stack template about \d+ KB \(\d+ dashboard\(s\) of this construct and those of the other UsageDashboards of the stack alone\); CloudFormation accepts 1 MB/);
+    expect(warningsOf(second)).toEqual([expect.stringMatching(
+      /^the dashboards take about \d+ KB of the stack's template \(\d+ dashboard\(s\) of 2 UsageDashboards: Test\/First \(about \d+ KB\), Test\/Second \(about \d+ KB\); CloudFormation allows 1 MB in all\)/)]);
+    // a third, added later, takes the sum past 1 MB: each alone is fine, so only the validation of the app fails
+    expect(() => new UsageDashboard(stack, 'Third', { costCenters: centers.slice(140), nestedStacks: false })).not.toThrow();
+    const errors = validationErrors(stack);
+    expect(errors).toEqual([expect.stringMatching(
+      /^nestedStacks: the dashboards kept in the template of stack Test take about 1\d{3} KB \(\d+ dashboard\(s\) of 3 UsageDashboards: Test\/First .*Test\/Third \(about \d+ KB\)\); CloudFormation accepts 1 MB/)]);
+    expect(() => App.of(stack)!.synth()).toThrow(/Validation failed[\s\S]*Test\/Third[\s\S]*CloudFormation accepts 1 MB/);
+
+    // the same three in two stacks: no error, no warning
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: '111122223333', region: 'us-east-1' } });
+    const b = new Stack(app, 'B', { env: { account: '111122223333', region: 'us-east-1' } });
+    const inA = costCenters(140, 1, a).centers;
+    const inB = costCenters(60, 1, b).centers;
+    const split = [
+      new UsageDashboard(a, 'First', { costCenters: inA.slice(0, 100), nestedStacks: false }),
+      new UsageDashboard(a, 'Second', { costCenters: inA.slice(100), nestedStacks: false }),
+      new UsageDashboard(b, 'Third', { costCenters: inB, nestedStacks: false }),
+    ];
+    expect([...validationErrors(a), ...validationErrors(b)]).toEqual([]);
+    expect(split.filter((d) => Stack.of(d) === a).length).toBe(2);
+    // (a and b alone: 140 cost centers pass 700 KB, 60 do not)
+    expect(warningsOf(split[1])).toHaveLength(1);
+    expect(warningsOf(split[2])).toEqual([]);
+
     // by default, each keeps its first dashboard only in the stack
     const other = costCenters(240);
-    for (const [i, part] of [other.centers.slice(0, 120), other.centers.slice(120)].entries()) {
-      const usage = new UsageDashboard(other.stack, `Usage${i}`, { costCenters: part });
+    const defaults = [other.centers.slice(0, 120), other.centers.slice(120)].map((part, i) => new UsageDashboard(other.stack, `Usage${i}`, { costCenters: part }));
+    expect(validationErrors(other.stack)).toEqual([]);
+    for (const usage of defaults) {
       expect(usage.dashboards.filter((d) => Stack.of(d) === other.stack)).toHaveLength(1);
       expect(warningsOf(usage)).toEqual([]);
     }
   });
 
+  test('no module-level state: the sums of different apps and stacks never mix', () => {
+    for (let i = 0; i < 3; i++) {
+      const { stack, centers } = costCenters(140);
+      new UsageDashboard(stack, 'First', { costCenters: centers.slice(0, 100), nestedStacks: false });
+      const last = new UsageDashboard(stack, 'Second', { costCenters: centers.slice(100), nestedStacks: false });
+      expect(validationErrors(stack)).toEqual([]);
+      expect(warningsOf(last)).toHaveLength(1);
+    }
+  });
 });

@@ -7,22 +7,27 @@ import { ModelPricing } from '../../src/models/model-pricing';
 import { ModelSource } from '../../src/models/model-source';
 
 describe('EstimatedCost', () => {
-  test('metric math over the profile\'s token counts at its price, per period', () => {
+  test('metric math over the profile\'s token counts, prompt cache reads and writes included, at its price, per period', () => {
     const stack = newStack();
     const claims = importedProfile(stack, 'Claims', 'claims01', sonnetUs());
     const cost = EstimatedCost.metric(claims, ModelPricing.builtIn(), { period: Duration.hours(1) });
     const ids = Object.keys(cost.usingMetrics);
-    expect(ids).toHaveLength(2);
-    const [input, output] = ids;
+    expect(ids).toHaveLength(4);
+    const [input, output, read, write] = ids;
     expect(input).toMatch(/^inputTokens_[0-9a-f]{10}$/);
     expect(output).toMatch(/^outputTokens_[0-9a-f]{10}$/);
-    expect(cost.expression).toBe(`(${input}*0.0033+${output}*0.0165)/1000`);
+    expect(read).toMatch(/^cacheReadTokens_[0-9a-f]{10}$/);
+    expect(write).toMatch(/^cacheWriteTokens_[0-9a-f]{10}$/);
+    expect(cost.expression).toBe(`(${input}*0.0033+${output}*0.0165+FILL(${read},0)*0.00033+FILL(${write},0)*0.004125)/1000`);
     expect(cost.period.toSeconds()).toBe(3600);
     expect(cost.label).toBe('Claims estimated cost (USD)');
     const inputMetric = cost.usingMetrics[input] as cloudwatch.Metric;
     expect(inputMetric).toMatchObject({ namespace: 'AWS/Bedrock', metricName: 'InputTokenCount', statistic: 'Sum', dimensions: { ModelId: 'claims01' } });
-    expect((cost.usingMetrics[output] as cloudwatch.Metric).metricName).toBe('OutputTokenCount');
-    expect(EstimatedCost.priceOf(claims, ModelPricing.builtIn())).toEqual({ inputPer1kTokens: 0.0033, outputPer1kTokens: 0.0165 });
+    expect(ids.slice(1).map((id) => (cost.usingMetrics[id] as cloudwatch.Metric).metricName))
+      .toEqual(['OutputTokenCount', 'CacheReadInputTokenCount', 'CacheWriteInputTokenCount']);
+    expect(EstimatedCost.priceOf(claims, ModelPricing.builtIn())).toMatchObject({ inputPer1kTokens: 0.0033, outputPer1kTokens: 0.0165 });
+    // the same expression as the profile's own (the one cost model), but for the label
+    expect(claims.metricEstimatedCost(ModelPricing.builtIn(), { period: Duration.hours(1) }).expression).toBe(cost.expression);
   });
 
   test('the costs of several profiles share a graph: their ids differ', () => {
@@ -34,7 +39,11 @@ describe('EstimatedCost', () => {
     dashboard.addWidgets(new cloudwatch.GraphWidget({ left: [EstimatedCost.metric(a, pricing), EstimatedCost.metric(b, pricing)] }));
     const [widget] = dashboards(stack)[0].widgets;
     expectWellFormedMath(widget);
-    expect(entries(widget).filter((e) => e.metricName).map((e) => e.dimensions!.ModelId)).toEqual(['a01', 'a01', 'b01', 'b01']);
+    // Sonnet: input, output, cache read, cache write; Nova Pro: no cache write metric (free)
+    expect(entries(widget).filter((e) => e.metricName).map((e) => `${e.dimensions!.ModelId} ${e.metricName}`)).toEqual([
+      'a01 InputTokenCount', 'a01 OutputTokenCount', 'a01 CacheReadInputTokenCount', 'a01 CacheWriteInputTokenCount',
+      'b01 InputTokenCount', 'b01 OutputTokenCount', 'b01 CacheReadInputTokenCount',
+    ]);
   });
 
   test('an unpriced model is an error that says how to add the price', () => {

@@ -108,32 +108,52 @@ describe('UsageAlarms', () => {
     const cost = byId(all, 'AlarmsHourlyCost');
     expect(cost).toMatchObject({ Threshold: 25, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching', ActionsEnabled: true });
     const top = cost.Metrics.find((m) => m.ReturnData !== false)!;
-    expect(top.Expression).toBe('(FILL(n0,0)*0.0033+FILL(u0,0)*0.0165+FILL(n1,0)*0.0008+FILL(u1,0)*0.0032+FILL(n2,0)*0.00072+FILL(u2,0)*0.00072)/1000');
+    // Sonnet: the four counts; Nova Pro: no cache writes (free); Llama priced without cache: input and output only
+    expect(top.Expression).toBe('(FILL(n0,0)*0.0033+FILL(u0,0)*0.0165+FILL(r0,0)*0.00033+FILL(w0,0)*0.004125'
+      + '+FILL(n1,0)*0.0008+FILL(u1,0)*0.0032+FILL(r1,0)*0.0002+FILL(n2,0)*0.00072+FILL(u2,0)*0.00072)/1000');
     const stats = cost.Metrics.filter((m) => m.MetricStat);
     const row = (m: AlarmJson['Metrics'][number]) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Metric.Dimensions[0].Value, m.MetricStat!.Period, m.MetricStat!.Stat];
     expect(stats.map(row)).toEqual([
       ['n0', 'InputTokenCount', 'a01', 3600, 'Sum'], ['u0', 'OutputTokenCount', 'a01', 3600, 'Sum'],
+      ['r0', 'CacheReadInputTokenCount', 'a01', 3600, 'Sum'], ['w0', 'CacheWriteInputTokenCount', 'a01', 3600, 'Sum'],
       ['n1', 'InputTokenCount', 'b01', 3600, 'Sum'], ['u1', 'OutputTokenCount', 'b01', 3600, 'Sum'],
+      ['r1', 'CacheReadInputTokenCount', 'b01', 3600, 'Sum'],
       ['n2', 'InputTokenCount', 'c01', 3600, 'Sum'], ['u2', 'OutputTokenCount', 'c01', 3600, 'Sum'],
     ]);
+    expect(stats.length).toBeLessThanOrEqual(10);
+    expect(cost.AlarmDescription).toContain('input, output and prompt cache tokens');
     expectSchemaValid(stack);
   });
 
-  test('more than 5 profiles: groups of at most 5, each alarm within 10 metrics, and a warning', () => {
+  test('groups sized by the metrics each profile needs: each alarm within 10 metrics, and a warning', () => {
+    // Nova Pro with a cost alarm: input, output and cache reads → 3 metrics a profile, 3 profiles a group
     const stack = newStack();
     const profiles = Array.from({ length: 12 }, (_, i) => importedProfile(stack, `P${i}`, `p${i}`, novaPro()));
     const usage = new UsageAlarms(stack, 'Alarms', { profiles, hourlyCostThresholdUsd: 10 });
-    expect(usage.throttleAlarms).toHaveLength(3);
-    expect(usage.serverErrorRateAlarms).toHaveLength(3);
-    expect(usage.hourlyCostAlarms).toHaveLength(3);
-    expect(usage.alarms).toHaveLength(9);
+    expect(usage.throttleAlarms).toHaveLength(4);
+    expect(usage.serverErrorRateAlarms).toHaveLength(4);
+    expect(usage.hourlyCostAlarms).toHaveLength(4);
+    expect(usage.alarms).toHaveLength(12);
     for (const alarm of Object.values(alarms(stack))) {
       expect(alarm.Metrics.filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
       expect(alarm.Metrics.filter((m) => m.Expression).length).toBeLessThanOrEqual(10);
       for (const m of alarm.Metrics) expect(m.Id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
     }
-    expect(warningsOf(usage)).toEqual([expect.stringContaining('12 profiles are watched in 3 groups of at most 5')]);
-    expect(byId(alarms(stack), 'AlarmsThrottles3').AlarmDescription).toContain('(group 3 of 3)');
+    expect(warningsOf(usage)).toEqual([expect.stringContaining('12 profiles are watched in 4 groups of at most 3')]);
+    expect(byId(alarms(stack), 'AlarmsThrottles4').AlarmDescription).toContain('(group 4 of 4)');
+    expect(byId(alarms(stack), 'AlarmsHourlyCost4').Metrics.filter((m) => m.MetricStat)).toHaveLength(9);
+
+    // Claude with its four counts: 2 profiles a group; without a cost alarm, the error rate's 2 metrics: 5
+    const claude = newStack();
+    const sonnets = Array.from({ length: 5 }, (_, i) => importedProfile(claude, `S${i}`, `s${i}`, sonnetUs()));
+    const withCost = new UsageAlarms(claude, 'Cost', { profiles: sonnets, hourlyCostThresholdUsd: 10 });
+    expect(withCost.hourlyCostAlarms).toHaveLength(3);
+    const withoutCost = new UsageAlarms(claude, 'NoCost', { profiles: sonnets });
+    expect(withoutCost.alarms).toHaveLength(2);
+    // throttles only: one metric a profile
+    const throttles = new UsageAlarms(claude, 'Throttles', { profiles: sonnets, serverErrorRateAlarm: false });
+    expect(throttles.throttleAlarms).toHaveLength(1);
+    for (const alarm of Object.values(alarms(claude))) expect(alarm.Metrics.filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
   });
 
   test('custom thresholds, period, topic', () => {

@@ -46,13 +46,13 @@ describe('UsageDashboard', () => {
       'Top 10 cost centers by estimated cost over the time range',
       '## Cost center claims',
       'claims: invocations',
-      'claims: input and output tokens',
+      'claims: input, output and prompt cache tokens',
       'claims: estimated cost (USD per 5 minutes)',
       'claims: latency p50 / p90 / p99 (ms)',
       'claims: client errors, server errors, throttles',
       '## Cost center underwriting',
       'underwriting: invocations',
-      'underwriting: input and output tokens',
+      'underwriting: input, output and prompt cache tokens',
       'underwriting: estimated cost (USD per 5 minutes)',
       'underwriting: latency p50 / p90 / p99 (ms)',
       'underwriting: client errors, server errors, throttles',
@@ -62,7 +62,7 @@ describe('UsageDashboard', () => {
     const metrics = d.widgets.flatMap(entries).filter((e) => e.metricName);
     expect(new Set(metrics.map((m) => m.namespace))).toEqual(new Set(['AWS/Bedrock']));
     expect(new Set(metrics.map((m) => m.metricName))).toEqual(new Set([
-      'Invocations', 'InputTokenCount', 'OutputTokenCount', 'InvocationLatency',
+      'Invocations', 'InputTokenCount', 'OutputTokenCount', 'CacheReadInputTokenCount', 'CacheWriteInputTokenCount', 'InvocationLatency',
       'InvocationClientErrors', 'InvocationServerErrors', 'InvocationThrottles',
     ]));
     expect(new Set(metrics.map((m) => JSON.stringify(m.dimensions)))).toEqual(new Set(
@@ -76,12 +76,20 @@ describe('UsageDashboard', () => {
     ]);
     // cost per profile at its own price: Sonnet 4.5 via us. and Nova Pro in-Region
     const cost = entries(byTitle('claims: estimated cost (USD per 5 minutes)'));
+    // prompt cache reads and writes are priced (Nova Pro's cache writes are free: not read)
     expect(cost.filter((e) => e.expression).map((e) => [e.label, e.expression])).toEqual([
-      ['Claims', '(n0*0.0033+u0*0.0165)/1000'],
-      ['ClaimsBatch', '(n1*0.0008+u1*0.0032)/1000'],
+      ['Claims', '(n0*0.0033+u0*0.0165+FILL(r0,0)*0.00033+FILL(w0,0)*0.004125)/1000'],
+      ['ClaimsBatch', '(n1*0.0008+u1*0.0032+FILL(r1,0)*0.0002)/1000'],
     ]);
     expect(cost.filter((e) => e.metricName).map((e) => `${e.id}=${e.metricName}/${e.dimensions!.ModelId}/${e.stat}`)).toEqual([
-      'n0=InputTokenCount/claims01/Sum', 'u0=OutputTokenCount/claims01/Sum', 'n1=InputTokenCount/claims02/Sum', 'u1=OutputTokenCount/claims02/Sum',
+      'n0=InputTokenCount/claims01/Sum', 'u0=OutputTokenCount/claims01/Sum',
+      'r0=CacheReadInputTokenCount/claims01/Sum', 'w0=CacheWriteInputTokenCount/claims01/Sum',
+      'n1=InputTokenCount/claims02/Sum', 'u1=OutputTokenCount/claims02/Sum', 'r1=CacheReadInputTokenCount/claims02/Sum',
+    ]);
+    // the tokens chart shows the cache counts beside input and output
+    expect(entries(byTitle('claims: input, output and prompt cache tokens')).map((e) => e.label)).toEqual([
+      'Claims input', 'Claims output', 'Claims cache read', 'Claims cache write',
+      'ClaimsBatch input', 'ClaimsBatch output', 'ClaimsBatch cache read', 'ClaimsBatch cache write',
     ]);
     expect(byTitle('claims: estimated cost (USD per 5 minutes)').properties.stacked).toBe(true);
 
@@ -151,11 +159,12 @@ describe('UsageDashboard', () => {
     expect(markdowns.find((m) => m.startsWith('## Profile Lab'))).toContain('Tags `env=prod` `team=lab`');
     // the global price of Sonnet 4.5 is used for the global profile
     const labCost = d.widgets.find((w) => w.properties.title === 'Lab: estimated cost (USD per 5 minutes)')!;
-    expect(entries(labCost).find((e) => e.expression)!.expression).toBe('(n0*0.003+u0*0.015)/1000');
-    // the overview states the prices it uses
-    expect(markdowns[0]).toContain('`us.anthropic.claude-sonnet-4-5-20250929-v1:0` $0.0033 / $0.0165');
-    expect(markdowns[0]).toContain('`global.anthropic.claude-sonnet-4-5-20250929-v1:0` $0.003 / $0.015');
-    expect(markdowns[0]).toContain(`\`${NOVA}\` $0.0008 / $0.0032`);
+    expect(entries(labCost).find((e) => e.expression)!.expression).toBe('(n0*0.003+u0*0.015+FILL(r0,0)*0.0003+FILL(w0,0)*0.00375)/1000');
+    // the overview states the prices it uses, prompt cache prices included
+    expect(markdowns[0]).toContain('`us.anthropic.claude-sonnet-4-5-20250929-v1:0` $0.0033 / $0.0165 (cache $0.00033 / $0.004125)');
+    expect(markdowns[0]).toContain('`global.anthropic.claude-sonnet-4-5-20250929-v1:0` $0.003 / $0.015 (cache $0.0003 / $0.00375)');
+    expect(markdowns[0]).toContain(`\`${NOVA}\` $0.0008 / $0.0032 (cache $0.0002 / $0)`);
+    expect(markdowns[0]).toContain('+ cache read tokens × cache read price + cache write tokens × cache write price');
 
     // Tags.of() does not put Tags on the dashboard (not in the resource schema)
     t.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: Match.anyValue(), Tags: Match.absent() });
@@ -215,6 +224,28 @@ describe('UsageDashboard', () => {
     const metricWidgets = d.widgets.filter((w) => w.type === 'metric');
     expect(new Set(metricWidgets.map((w) => (w.properties as { region?: string }).region))).toEqual(new Set(['<Ref:AWS::Region>']));
     expectSchemaValid(stack);
+  });
+
+  test('props are required; without cost centers and profiles the error names costCenters', () => {
+    const { stack } = insurance();
+    // props are not optional in the API (tsc checks this line: it fails to compile if they become optional again)
+    // @ts-expect-error props are required
+    expect(() => new UsageDashboard(stack, 'NoProps')).toThrow('Test/NoProps: costCenters or profiles must name at least one application inference profile');
+  });
+
+  test('a profile\'s cost center is read from the profile interface, not by class identity', () => {
+    const { stack } = insurance();
+    // a cost center made by another copy of the library (or another jsii runtime) is not an instance of this CostCenter class
+    const foreign = { name: 'claims', tags: { dept: 'claims' } } as unknown as CostCenter;
+    const claims = ApplicationInferenceProfile.fromProfileAttributes(stack, 'ForeignClaims', {
+      profileArn: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/fc01',
+      modelSource: novaPro(),
+      costCenter: foreign,
+    });
+    const other = importedProfile(stack, 'ClaimsToo', 'fc02', novaPro());
+    new UsageDashboard(stack, 'Usage', { costCenters: [{ costCenter: CostCenter.of('claims', { dept: 'claims' }), profiles: [other] }], profiles: [claims] });
+    const headers = dashboards(stack)[0].widgets.map((w) => w.properties.markdown).filter((m): m is string => m?.startsWith('## ') === true);
+    expect(headers).toEqual([expect.stringMatching(/^## Cost center claims\n.*Profiles: ClaimsToo, ForeignClaims$/)]);
   });
 
   test('no warning for a small set', () => {

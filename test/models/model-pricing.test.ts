@@ -3,20 +3,32 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { InferenceGeo } from '../../src/models/inference-geo';
 import { ModelPricing } from '../../src/models/model-pricing';
 import { ModelSource } from '../../src/models/model-source';
+import { ServiceTier } from '../../src/models/service-tier';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const NOVA = 'amazon.nova-pro-v1:0';
 const LLAMA = 'meta.llama3-3-70b-instruct-v1:0';
 
 describe('ModelPricing', () => {
-  test('the built-in table prices the example models, each with its source and date', () => {
+  test('the built-in table prices the example models with their prompt cache prices, each with its source and date', () => {
     const table = ModelPricing.builtIn();
-    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.US, SONNET))).toEqual({ inputPer1kTokens: 0.0033, outputPer1kTokens: 0.0165 });
-    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.EU, SONNET))).toEqual({ inputPer1kTokens: 0.0033, outputPer1kTokens: 0.0165 });
-    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.GLOBAL, SONNET))).toEqual({ inputPer1kTokens: 0.003, outputPer1kTokens: 0.015 });
-    expect(table.priceFor(ModelSource.foundationModel(NOVA))).toEqual({ inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032 });
+    // Sonnet 4.5, regional (us., eu., in-Region): $3.30 / $16.50, cache write 1.25 × input ($4.125), cache read 0.1 × ($0.33) per million
+    const regional = { inputPer1kTokens: 0.0033, outputPer1kTokens: 0.0165, cacheReadPer1kTokens: 0.00033, cacheWritePer1kTokens: 0.004125 };
+    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.US, SONNET))).toStrictEqual(regional);
+    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.EU, SONNET))).toStrictEqual(regional);
+    expect(table.priceFor(ModelSource.foundationModel(SONNET))).toStrictEqual(regional);
+    // global: 10 % less, the same multipliers
+    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.GLOBAL, SONNET)))
+      .toStrictEqual({ inputPer1kTokens: 0.003, outputPer1kTokens: 0.015, cacheReadPer1kTokens: 0.0003, cacheWritePer1kTokens: 0.00375 });
+    for (const p of [regional, table.priceOf(SONNET, InferenceGeo.GLOBAL)!]) {
+      expect(p.cacheWritePer1kTokens! / p.inputPer1kTokens).toBeCloseTo(1.25, 9);
+      expect(p.cacheReadPer1kTokens! / p.inputPer1kTokens).toBeCloseTo(0.1, 9);
+    }
+    // Nova Pro: cache reads at a 75 % discount, cache writes free
+    const nova = { inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032, cacheReadPer1kTokens: 0.0002, cacheWritePer1kTokens: 0 };
+    expect(table.priceFor(ModelSource.foundationModel(NOVA))).toStrictEqual(nova);
     // geographic cross-Region profiles are billed at the source Region's price
-    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.US, NOVA))).toEqual({ inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032 });
+    expect(table.priceFor(ModelSource.crossRegion(InferenceGeo.US, NOVA))).toStrictEqual(nova);
     for (const p of table.prices) {
       expect(p.source).toMatch(/^https:\/\//);
       expect(p.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -24,6 +36,9 @@ describe('ModelPricing', () => {
     // not guessed: Llama 3.3 70B has no verified price
     expect(table.priceOf(LLAMA)).toBeUndefined();
     expect(table.fallback).toBeUndefined();
+    // only Standard prices are built in
+    expect(table.priceOf(NOVA, undefined, ServiceTier.PRIORITY)).toBeUndefined();
+    expect(table.priceOf(NOVA, undefined, ServiceTier.STANDARD)).toStrictEqual(nova);
   });
 
   test('unknown models: undefined, or the fallback', () => {
@@ -34,7 +49,63 @@ describe('ModelPricing', () => {
     expect(withFallback.priceFor(undefined)).toEqual({ inputPer1kTokens: 0.01, outputPer1kTokens: 0.03 });
     expect(withFallback.priceOf(LLAMA)).toEqual({ inputPer1kTokens: 0.01, outputPer1kTokens: 0.03 });
     // known models keep their price
-    expect(withFallback.priceOf(NOVA)).toEqual({ inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032 });
+    expect(withFallback.priceOf(NOVA)).toMatchObject({ inputPer1kTokens: 0.0008, outputPer1kTokens: 0.0032 });
+    // the fallback is a Standard price: another tier of an unknown model has no price
+    expect(withFallback.priceFor(undefined, ServiceTier.FLEX)).toBeUndefined();
+  });
+
+  test('service tiers are price variants: by model, geography and tier', () => {
+    const table = ModelPricing.custom({
+      prices: [
+        { modelId: NOVA, tier: ServiceTier.PRIORITY, inputPer1kTokens: 0.0014, outputPer1kTokens: 0.0056 },
+        { modelId: NOVA, tier: ServiceTier.FLEX, inputPer1kTokens: 0.0004, outputPer1kTokens: 0.0016, cacheReadPer1kTokens: 0.0001 },
+        { modelId: NOVA, tier: ServiceTier.BATCH, inputPer1kTokens: 0.0004, outputPer1kTokens: 0.0016 },
+        { modelId: NOVA, geo: InferenceGeo.EU, tier: ServiceTier.PRIORITY, inputPer1kTokens: 0.0015, outputPer1kTokens: 0.006 },
+      ],
+      fallback: { inputPer1kTokens: 1, outputPer1kTokens: 1 },
+    });
+    expect(table.priceOf(NOVA, undefined, ServiceTier.PRIORITY)).toStrictEqual({ inputPer1kTokens: 0.0014, outputPer1kTokens: 0.0056 });
+    expect(table.priceOf(NOVA, InferenceGeo.US, ServiceTier.PRIORITY)).toStrictEqual({ inputPer1kTokens: 0.0014, outputPer1kTokens: 0.0056 });
+    expect(table.priceOf(NOVA, InferenceGeo.EU, ServiceTier.PRIORITY)).toStrictEqual({ inputPer1kTokens: 0.0015, outputPer1kTokens: 0.006 });
+    expect(table.priceFor(ModelSource.foundationModel(NOVA), ServiceTier.FLEX))
+      .toStrictEqual({ inputPer1kTokens: 0.0004, outputPer1kTokens: 0.0016, cacheReadPer1kTokens: 0.0001 });
+    expect(table.priceOf(NOVA, undefined, ServiceTier.BATCH)!.inputPer1kTokens).toBe(0.0004);
+    // the Standard price is untouched by the tier prices; ServiceTier.of names a known tier as the same tier
+    expect(table.priceOf(NOVA)!.inputPer1kTokens).toBe(0.0008);
+    expect(table.priceOf(NOVA, undefined, ServiceTier.of('priority'))!.inputPer1kTokens).toBe(0.0014);
+    // a tier without a price has none (the fallback is for Standard)
+    expect(table.priceOf(SONNET, undefined, ServiceTier.PRIORITY)).toBeUndefined();
+    expect(table.priceOf(LLAMA, undefined, ServiceTier.of('reserved'))).toBeUndefined();
+    // the same model and tier twice is an error; Standard and Priority of one model are not
+    expect(() => ModelPricing.custom({
+      prices: [
+        { modelId: NOVA, tier: ServiceTier.FLEX, inputPer1kTokens: 0.0004, outputPer1kTokens: 0.0016 },
+        { modelId: NOVA, tier: ServiceTier.of('flex'), inputPer1kTokens: 0.0005, outputPer1kTokens: 0.0016 },
+      ],
+    })).toThrow('ModelPricing.custom: prices[1] repeats the price of prices[0] (amazon.nova-pro-v1:0, Flex tier)');
+  });
+
+  test('ServiceTier: the metric ModelId suffix AWS documents for Priority and Flex, none for batch', () => {
+    expect([ServiceTier.STANDARD, ServiceTier.PRIORITY, ServiceTier.FLEX].map((t) => [t.name, t.metricSuffix]))
+      .toEqual([['default', ''], ['priority', '+priority'], ['flex', '+flex']]);
+    expect(ServiceTier.BATCH.metricSuffix).toBeUndefined();
+    expect(ServiceTier.of('reserved').metricSuffix).toBe('+reserved');
+    expect(ServiceTier.of('flex')).toBe(ServiceTier.FLEX);
+    expect(`${ServiceTier.PRIORITY}`).toBe('Priority');
+    expect(ServiceTier.STANDARD.isStandard).toBe(true);
+    expect(() => ServiceTier.of('Bad Tier')).toThrow(/ServiceTier.of: name 'Bad Tier' must match/);
+  });
+
+  test('cache prices are optional, and checked like the others when given', () => {
+    const table = ModelPricing.custom({ prices: [{ modelId: LLAMA, inputPer1kTokens: 0.00072, outputPer1kTokens: 0.00072 }] });
+    // no cache keys at all when the price has none
+    expect(Object.keys(table.priceOf(LLAMA)!)).toEqual(['inputPer1kTokens', 'outputPer1kTokens']);
+    expect(() => ModelPricing.custom({ prices: [{ modelId: LLAMA, inputPer1kTokens: 0, outputPer1kTokens: 0, cacheReadPer1kTokens: -1 }] }))
+      .toThrow(/prices\[0\] \(meta.llama3-3-70b-instruct-v1:0\) cacheReadPer1kTokens must be a finite number ≥ 0 \(got -1\)/);
+    expect(() => ModelPricing.custom({ prices: [{ modelId: LLAMA, inputPer1kTokens: 0, outputPer1kTokens: 0, cacheWritePer1kTokens: Token.asNumber({ Ref: 'P' }) }] }))
+      .toThrow(/cacheWritePer1kTokens must be a literal number/);
+    expect(() => ModelPricing.custom({ fallback: { inputPer1kTokens: 0, outputPer1kTokens: 0, cacheWritePer1kTokens: 1e-13 } }))
+      .toThrow(/fallback cacheWritePer1kTokens 1e-13 has more than 12 decimals/);
   });
 
   test('custom adds and overrides prices, by model and geography', () => {
@@ -46,7 +117,8 @@ describe('ModelPricing', () => {
       ],
     });
     expect(table.priceOf(LLAMA)).toEqual({ inputPer1kTokens: 0.00072, outputPer1kTokens: 0.00072 });
-    expect(table.priceOf(NOVA)).toEqual({ inputPer1kTokens: 0.00092, outputPer1kTokens: 0.00368 });
+    // an override replaces the whole price: the built-in cache prices go with it
+    expect(table.priceOf(NOVA)).toStrictEqual({ inputPer1kTokens: 0.00092, outputPer1kTokens: 0.00368 });
     expect(table.priceOf(NOVA, InferenceGeo.EU)).toEqual({ inputPer1kTokens: 0.001, outputPer1kTokens: 0.004 });
     expect(table.priceOf(NOVA, InferenceGeo.US)).toEqual({ inputPer1kTokens: 0.00092, outputPer1kTokens: 0.00368 });
     // the built-in prices not overridden are kept, once

@@ -192,7 +192,7 @@ describe('ApplicationInferenceProfile', () => {
   test('ProfileProvider.configure after the first profile is an error', () => {
     const stack = newStack();
     new ApplicationInferenceProfile(stack, 'P', { modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0') });
-    expect(() => ProfileProvider.configure(stack, {})).toThrow(/must be called once, before the first ApplicationInferenceProfile/);
+    expect(() => ProfileProvider.configure(stack, {})).toThrow(/ProfileProvider.configure must be called once per stack, before the first construct that uses it \(it was created with default settings by Test\/P\)/);
   });
 });
 

@@ -1,12 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
 
 /*
- * Estimates of what dashboard bodies add to CloudFormation templates (internal).
+ * Estimates of what JSON documents rendered into a string property of a resource (a dashboard
+ * body, a policy or a state machine definition given as a string …) add to CloudFormation
+ * templates (internal). Used by the usage dashboards to stay within CloudFormation's limits
+ * (`cloudformation-limits.ts`); fleets and StackSets that split cost centers over stacks can
+ * measure the same way.
  *
- * A dashboard body is a JSON document rendered as one string property of the template, so its
- * quotes and backslashes are escaped once more; every token in it (a profile ID read with
- * `Fn::GetAtt`, `AWS::Region` …) splits the string into an `Fn::Join` whose parts hold the
- * intrinsic. CDK writes templates with `JSON.stringify(template, undefined, 1)` (unless
+ * Such a document is rendered as one string property of the template, so its quotes and
+ * backslashes are escaped once more; every token in it (a profile ID read with `Fn::GetAtt`,
+ * `AWS::Region` …) splits the string into an `Fn::Join` whose parts hold the intrinsic. CDK writes templates with `JSON.stringify(template, undefined, 1)` (unless
  * `suppressTemplateIndentation`, which makes them smaller), so each intrinsic also takes a few
  * indented lines; sizes are those of the file written, which is what CloudFormation receives.
  *
@@ -16,11 +19,11 @@ import { Stack } from 'aws-cdk-lib';
  * `AWS::CloudFormation::Stack` resource of the parent.
  */
 
-/** What a piece of a dashboard body adds to a template. */
+/** What a piece of a document rendered into a string property adds to a template. */
 export interface TemplateSize {
-  /** Bytes when the dashboard is in the stack's own template. */
+  /** Bytes when the resource is in the stack's own template. */
   readonly inStack: number;
-  /** Bytes when the dashboard is in a nested stack (references become parameter `Ref`s). */
+  /** Bytes when the resource is in a nested stack (references become parameter `Ref`s). */
   readonly nested: number;
   /**
    * The references (`Ref` / `Fn::GetAtt`, rendered as strings) of the piece: in a nested stack,
@@ -34,8 +37,9 @@ export interface TemplateSize {
 export const NO_SIZE: TemplateSize = { inStack: 0, nested: 0, references: [] };
 
 /**
- * How deep the parts of a dashboard body's `Fn::Join` sit in the template (`Resources` › id ›
- * `Properties` › `DashboardBody` › `Fn::Join` › list › part).
+ * How deep the parts of a top-level string property's `Fn::Join` sit in the template
+ * (`Resources` › id › `Properties` › property › `Fn::Join` › list › part), e.g. a dashboard's
+ * `DashboardBody`.
  */
 const BODY_PART_DEPTH = 7;
 

@@ -1,23 +1,7 @@
 /**
- * CloudFormation quotas the usage dashboards are placed to respect, and the budgets they keep
- * within them (internal).
- *
- * Quotas ("Understand CloudFormation quotas",
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
- * a template uploaded to Amazon S3 (as the CDK CLI does with every template over 50 KB) is at
- * most 1 MB; a template declares at most 200 parameters and 500 resources. "1 MB" is taken as
- * aws-cdk-lib's `Stack` takes it (1,000,000 characters of the template file; it warns from
- * 80 %).
- */
-export const CLOUDFORMATION_LIMITS = {
-  templateBytes: 1_000_000,
-  parametersPerTemplate: 200,
-  resourcesPerTemplate: 500,
-} as const;
-
-/**
- * What the usage dashboards allow themselves (estimates of the template file: see
- * `template-size.ts`; they match the files written within a few per cent).
+ * What the usage dashboards allow themselves within CloudFormation's limits
+ * (`src/util/cloudformation-limits.ts`), as estimates of the template file (see
+ * `src/util/template-size.ts`; they match the files written within a few per cent) (internal).
  *
  * - `stackDashboardBytes`: a dashboard kept in the stack's own template (body, header,
  *   resource) is packed to at most 300 KB, so that 70 % of the template is left to the rest of

@@ -1,5 +1,5 @@
 /**
- * CloudWatch limits the dashboards and alarms of this folder are built to respect (internal).
+ * CloudWatch limits the library's metric math, dashboards and alarms are built to respect (internal).
  *
  * - Dashboards: up to 500 widgets per dashboard and up to 500 metrics per widget (CloudWatch
  *   service quotas, "Dashboards"); a `DashboardBody` "can include an array of between 0 and 500
