@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement, BudgetThreshold,
-  CostAlertTopic, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget, InferenceGeo, ManagementAccount,
-  ModelSource,
+  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
+  BudgetThreshold, CostAlertTopic, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget,
+  InferenceGeo, ManagementAccount, ModelSource,
   TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
 
@@ -98,7 +98,11 @@ export class InsuranceBedrockStack extends Stack {
     new CostCenterBudget(this, 'ClaimsBudget', {
       costCenter: claims,
       limit: 5000,
-      alerts: [BudgetAlert.at(BudgetThreshold.actual(80)), BudgetAlert.at(BudgetThreshold.actual(100)), BudgetAlert.at(BudgetThreshold.forecasted(100))],
+      alerts: [
+        BudgetAlert.at(BudgetThreshold.actual(80)),
+        BudgetAlert.at(BudgetThreshold.actual(100)),
+        BudgetAlert.at(BudgetThreshold.forecasted(100)),
+      ],
       enforcement: BudgetEnforcement.denyInvocation({ profiles: [this.claims], roles: [role] }),
     });
     new CostCenterBudget(this, 'UnderwritingBudget', { costCenter: underwriting, limit: 2000 });

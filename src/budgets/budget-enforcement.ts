@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { CfnBudget, CfnBudgetsAction } from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
@@ -11,6 +11,7 @@ import { ApplicationInferenceProfile } from '../profiles/application-inference-p
 import { INVOKE_ACTIONS } from '../profiles/invoke-actions';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
+import { generateName } from '../util/names';
 import { guardRegion } from '../util/region-guard';
 import { isToken, propError } from '../util/validation';
 
@@ -294,7 +295,7 @@ class DenyInvocationScpEnforcement extends BudgetEnforcement {
     }
     const root = new Construct(scope, 'Enforcement');
     const scp = new organizations.CfnPolicy(root, 'DenyPolicy', {
-      name: Names.uniqueResourceName(root, { maxLength: 128, separator: '-' }),
+      name: generateName(root, { maxLength: 128 }),
       type: 'SERVICE_CONTROL_POLICY',
       description: 'Denies Amazon Bedrock invocation through the cost center profiles; attached by AWS Budgets when the budget is exceeded',
       content: new iam.PolicyDocument({ statements: [byTags ? denyByTagStatement(bind.tags!) : denyStatement(profiles)] }),

@@ -1,4 +1,4 @@
-import { Duration, Resource, Token } from 'aws-cdk-lib';
+import { Duration, Resource, ResourceProps, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -9,6 +9,7 @@ import { ModelPricing } from '../models/model-pricing';
 import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 import { CostCenter } from '../tags/cost-center';
+import { declareCostAllocationTagged } from '../tags/is-cost-allocation-tagged';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 
 
@@ -107,6 +108,12 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
   public abstract readonly modelSource?: ModelSource;
   public abstract readonly costCenter?: CostCenter;
   public abstract readonly costAllocationTags: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: ResourceProps = {}) {
+    super(scope, id, props);
+    // the tag policy (a lower layer) recognises profiles by this declaration
+    declareCostAllocationTagged(this);
+  }
 
   public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
     if (options.tagPrincipal) tagPrincipalWith(grantee, this);

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CustomResource, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct, IConstruct } from 'constructs';
@@ -12,6 +12,7 @@ import {
 import { HandlerProvider } from '../util/handler-provider';
 import { ManagementAccount } from '../util/management-account';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
+import { generateName } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
 import { StackSingleton } from '../util/stack-singleton';
 import { propError } from '../util/validation';
@@ -124,7 +125,7 @@ export class CostAllocationTagActivation extends Construct {
         + `at most ${MAX_STATE_KEYS_CHARS}): split them over several activations`);
     }
     this.tagKeys = keys;
-    this.stateParameterName = stateParameterName(Names.uniqueResourceName(this, { maxLength: 200, separator: '-' }));
+    this.stateParameterName = stateParameterName(generateName(this, { maxLength: 200 }));
     this.warnOutsideManagementAccount();
 
     const provider = ActivatorProvider.of(this, props.providerOptions);

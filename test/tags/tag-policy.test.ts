@@ -1,5 +1,7 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import { Construct } from 'constructs';
 import { ApplicationInferenceProfile, CostAllocationTagSchema, ModelSource, TagPolicy } from '../../src';
 
 const NOVA = ModelSource.foundationModel('amazon.nova-pro-v1:0');
@@ -40,6 +42,21 @@ describe('TagPolicy', () => {
     expect(message).toContain("Stack/BadEnv: tag 'environment' has value 'qa', allowed: dev, test, staging, prod");
     expect(message).toContain("Stack/Imported: tag 'dept' has value 'marketing', allowed: claims, underwriting");
     expect(message).not.toContain('Stack/Good');
+  });
+
+  test('profiles imported from the L1 are checked; a construct that merely has a costAllocationTags field is not a profile', () => {
+    const { stack, policy } = stackWithPolicy();
+    const l1 = new bedrock.CfnApplicationInferenceProfile(stack, 'L1', {
+      inferenceProfileName: 'x',
+      modelSource: { copyFrom: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' },
+      tags: [{ key: 'dept', value: 'marketing' }],
+    });
+    ApplicationInferenceProfile.fromCfnApplicationInferenceProfile(stack, 'FromL1', l1);
+    // no duck typing across layers: only constructs that declare themselves are checked
+    const lookalike = new Construct(stack, 'Lookalike');
+    Object.assign(lookalike, { costAllocationTags: { dept: 'nope' } });
+    expect(() => Template.fromStack(stack)).toThrow(/Stack\/FromL1: tag 'dept' has value 'marketing'/);
+    expect(policy.checkedPaths).toEqual(['Stack/FromL1']);
   });
 
   test('Tags.of() applied later is taken into account (a wrong value set on the scope fails)', () => {

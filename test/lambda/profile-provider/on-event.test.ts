@@ -201,7 +201,11 @@ describe('adoption', () => {
       });
       // the system-defined profile the stack asks for (us.), as Bedrock describes it
       bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: COPY_FROM }).resolves({
-        inferenceProfileArn: COPY_FROM, inferenceProfileId: `us.${SONNET}`, inferenceProfileName: 'US Claude Sonnet 4.5', status: 'ACTIVE', type: 'SYSTEM_DEFINED',
+        inferenceProfileArn: COPY_FROM,
+        inferenceProfileId: `us.${SONNET}`,
+        inferenceProfileName: 'US Claude Sonnet 4.5',
+        status: 'ACTIVE',
+        type: 'SYSTEM_DEFINED',
         models: [...US_MODELS].reverse(),
       });
       bedrock.on(ListTagsForResourceCommand).resolves({ tags: [] });
