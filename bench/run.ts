@@ -5,6 +5,8 @@
  * 1. Synthesis of N application inference profiles: this library's custom resource vs the L1
  *    `AWS::Bedrock::ApplicationInferenceProfile`, time and heap.
  * 2. The shipped handler bundles: size, and cold require time in a fresh Node.js process.
+ * 3. The profile resolver under load vs a port of the usual InferenceProfileCache pattern
+ *    (bench/resolver.ts, in its own process): API calls, throttles, latency, throughput.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -89,6 +91,11 @@ function main(): void {
   console.log(rows.join('\n'));
   console.log();
   console.log(bundles.join('\n'));
+  console.log();
+  // its own process: the AWS fake, the bundle's cache and the timings are not shared with the cases above
+  console.log(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'resolver.ts')], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim());
 }
 
 const caseIndex = process.argv.indexOf('--case');

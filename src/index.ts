@@ -25,5 +25,6 @@ export * from './alerts/cost-alert-topic';
 export * from './budgets';
 // dashboards
 export * from './dashboards';
+export * from './catalog';
 // anomaly
 export * from './anomaly';

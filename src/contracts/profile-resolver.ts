@@ -34,9 +34,59 @@ export const RESOLVER_ERRORS = {
   invalidRequest: 'InvalidResolveRequest',
   /** the AWS APIs keep failing and no earlier index exists */
   unavailable: 'ResolverUnavailable',
+  /** the function's own settings (TAG_SCHEMA, CATALOG_PREFIX, …) are not valid: a deployment problem, not the caller's */
+  misconfigured: 'ResolverMisconfigured',
 } as const;
 
-/** The event of the scheduled catalog sync (EventBridge Scheduler target input). */
+/** One key of the tag schema the resolver checks requests against (a subset of the construct's TagKeySpec). */
+export interface ResolverTagKey {
+  readonly key: string;
+  /** a profile must carry it; a request may still name only some keys (several matches are then ambiguous) */
+  readonly required?: boolean;
+  /** the only values a request may ask for */
+  readonly allowedValues?: readonly string[];
+  /** a regular expression the whole value must match (anchored by the resolver) */
+  readonly pattern?: string;
+}
+
+/** The JSON of `TAG_SCHEMA` (RESOLVER_ENV.tagSchema). */
+export interface ResolverTagSchema {
+  readonly keys: readonly ResolverTagKey[];
+  /** whether a request may name keys outside `keys` */
+  readonly allowUnknownKeys: boolean;
+}
+
+/** Defaults of the cache settings (RESOLVER_ENV), in seconds. */
+export const RESOLVER_DEFAULTS = {
+  ttlSeconds: 300,
+  negativeTtlSeconds: 30,
+  /** after the TTL, how long the old index is still served while one refresh runs */
+  staleWhileRevalidateSeconds: 300,
+} as const;
+
+/**
+ * A tenant key: the part of a catalog parameter name after the prefix. SSM parameter names are
+ * made of `a-zA-Z0-9_.-` and `/` between hierarchy levels (SSM PutParameter "Name" rules), so a
+ * key is one or more such segments, without a leading or trailing slash.
+ */
+export const TENANT_KEY_PATTERN = /^[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+)*$/;
+
+/**
+ * The optional index snapshot (one S3 object at SNAPSHOT_BUCKET/SNAPSHOT_KEY): what a container
+ * built from its last scan, so that a cold container can skip its first scan.
+ */
+export interface IndexSnapshot {
+  readonly version: 1;
+  /** ISO 8601 time of the scan */
+  readonly builtAt: string;
+  readonly entries: readonly ProfileIndexEntry[];
+}
+
+/**
+ * The event of the scheduled catalog sync (EventBridge Scheduler target input). Events of
+ * EventBridge rules (anything with a `source`, e.g. tag changes) run the sync too, after the
+ * index is invalidated.
+ */
 export interface SyncEvent {
   readonly action: 'sync';
 }
@@ -59,6 +109,8 @@ export const RESOLVER_ENV = {
   ttlSeconds: 'CACHE_TTL_SECONDS',
   /** seconds a miss is remembered (default 30) */
   negativeTtlSeconds: 'NEGATIVE_CACHE_TTL_SECONDS',
+  /** seconds the old index is still served after its TTL while one refresh runs (default 300) */
+  staleWhileRevalidateSeconds: 'STALE_WHILE_REVALIDATE_SECONDS',
   /** the bucket and key of the optional index snapshot */
   snapshotBucket: 'SNAPSHOT_BUCKET',
   snapshotKey: 'SNAPSHOT_KEY',

@@ -1,7 +1,7 @@
 import { Duration, Resource, ResourceProps, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { INVOKE_ACTIONS } from './invoke-actions';
 import { tagPrincipalWith } from './principal-tagging';
 import { CostModel, EstimatedCostOptions, TokenMetrics, TokenMetricsOptions } from '../models/cost-model';
@@ -10,7 +10,7 @@ import { ModelSource } from '../models/model-source';
 import { ICostAllocationTagged } from '../tags/cost-allocation-tagged';
 import { CostCenter } from '../tags/cost-center';
 import { declareCostAllocationTagged } from '../tags/is-cost-allocation-tagged';
-import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
+import { acknowledgeOnGranteePolicy } from '../util/nag-acknowledgement';
 
 
 /** Options of `grantInvoke`. */
@@ -140,7 +140,7 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': this.profileArn } },
     });
     if (source.invokeResourcesUseWildcard && throughProfile.principalStatement) {
-      acknowledgeOnPolicyOf(grantee, source.invokeResourceArns,
+      acknowledgeOnGranteePolicy(grantee, source.invokeResourceArns,
         'Destination Regions of cross-Region inference profiles change over time and may be tokens, so the foundation model is allowed in any Region; '
         + 'the statement is confined by the condition bedrock:InferenceProfileArn = this application inference profile, so the model can only be reached through it.');
     }
@@ -252,18 +252,4 @@ export abstract class ApplicationInferenceProfileBase extends Resource implement
 
 function isApplicationProfileArn(arn: string): boolean {
   return !Token.isUnresolved(arn) && arn.includes(':application-inference-profile/');
-}
-
-/** Records the cdk-nag acknowledgement of the wildcard model ARNs on the grantee's policy. */
-function acknowledgeOnPolicyOf(grantee: iam.IGrantable, arns: string[], reason: string): void {
-  const policy = findDefaultPolicy(grantee.grantPrincipal);
-  if (!policy) return;
-  for (const arn of arns) {
-    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5', reason, `Resource::${arn}`);
-  }
-}
-
-function findDefaultPolicy(principal: iam.IPrincipal): IConstruct | undefined {
-  // the default policy of a role, user or group of this app (a Lambda function's principal is its role)
-  return Construct.isConstruct(principal) ? principal.node.tryFindChild('DefaultPolicy') : undefined;
 }

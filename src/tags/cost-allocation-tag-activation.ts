@@ -14,6 +14,7 @@ import { ManagementAccount } from '../util/management-account';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { generateName } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
+import { recurringScheduleProblem } from '../util/schedule';
 import { StackSingleton } from '../util/stack-singleton';
 import { propError } from '../util/validation';
 
@@ -75,7 +76,6 @@ export interface CostAllocationTagActivationProps {
 }
 
 const PROVIDER_ID = 'BedrockCostGovernanceTagActivator';
-const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
 /**
  * Activates tag keys as user-defined cost allocation tags in the payer account
@@ -109,9 +109,8 @@ export class CostAllocationTagActivation extends Construct {
       throw propError(this, 'tagKeys', `must be at most ${TAG_KEY_MAX_LENGTH} characters each (the Cost Explorer limit)`);
     }
     const retrySchedule = props.retrySchedule ?? 'rate(1 day)';
-    if (!Token.isUnresolved(retrySchedule) && !SCHEDULE.test(retrySchedule)) {
-      throw propError(this, 'retrySchedule', `'${retrySchedule}' must be an EventBridge Scheduler rate(...) or cron(...) expression`);
-    }
+    const scheduleProblem = recurringScheduleProblem(retrySchedule);
+    if (scheduleProblem) throw propError(this, 'retrySchedule', scheduleProblem);
     const months = props.backfillMonths;
     if (months !== undefined && !Token.isUnresolved(months)
       && (!Number.isInteger(months) || months < BACKFILL_MONTHS.min || months > BACKFILL_MONTHS.max)) {

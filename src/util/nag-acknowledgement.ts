@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Acknowledges a cdk-nag finding on a construct, with the reason, without importing cdk-nag:
@@ -42,4 +43,16 @@ function flatten(node: unknown): string {
   if (obj['Fn::ImportValue']) return flatten(obj['Fn::ImportValue']);
   if (obj.Ref) return `<${flatten(obj.Ref)}>`;
   return JSON.stringify(node);
+}
+
+/**
+ * Acknowledges IAM5 findings on the default policy of a grantee of this app (a role, user or
+ * group; a Lambda function's principal is its role), where a grant put a wildcard resource. Does
+ * nothing for principals outside the app (they have no policy here).
+ */
+export function acknowledgeOnGranteePolicy(grantee: IGrantable, resources: readonly string[], reason: string): void {
+  const principal = grantee.grantPrincipal;
+  const policy = Construct.isConstruct(principal) ? principal.node.tryFindChild('DefaultPolicy') : undefined;
+  if (!policy) return;
+  for (const resource of resources) acknowledgeNagFinding(policy, 'AwsSolutions-IAM5', reason, `Resource::${resource}`);
 }

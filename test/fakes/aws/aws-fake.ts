@@ -31,6 +31,12 @@ export interface AwsFakeOptions {
   readonly parameterQuota?: number;
   /** Groups (or ungrouped periods) per GetCostAndUsage page. @default 100 */
   readonly costAndUsagePageSize?: number;
+  /** How long GetResources keeps listing a deleted Bedrock profile, as the service is reported to (ms of the fake's clock). @default 0 */
+  readonly deletedResourcesListedForMs?: number;
+  /** PutParameter calls admitted per second (fake clock), per account and Region. @default no limit */
+  readonly putParameterPerSecond?: number;
+  /** Parameters one DescribeParameters call examines (short or empty pages with a NextToken). @default no limit */
+  readonly describeParametersScanLimit?: number;
   /** The fake's clock (createdAt, Estimated, forecasts, token expiry). @default the system clock */
   readonly clock?: () => Date;
   /** System-defined inference profile ids that ListInferenceProfiles lists. @default a few us/eu/apac/global profiles */
@@ -102,6 +108,9 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     profileQuota: options.profileQuota ?? 1000,
     parameterQuota: options.parameterQuota ?? 10000,
     costAndUsagePageSize: options.costAndUsagePageSize ?? 100,
+    deletedResourcesListedForMs: options.deletedResourcesListedForMs,
+    putParameterPerSecond: options.putParameterPerSecond,
+    describeParametersScanLimit: options.describeParametersScanLimit,
   });
   const applyMembers = () => (options.memberAccounts ?? []).forEach(id => state.setMemberAccount(id));
   applyMembers();

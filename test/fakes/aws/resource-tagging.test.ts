@@ -56,6 +56,23 @@ describe('shared state with Bedrock', () => {
     expect(await arnsOf({})).toEqual([]);
   });
 
+  test('with deletedResourcesListedForMs, a deleted profile stays listed (with its tags) until that time has passed', async () => {
+    fake.state.limits.deletedResourcesListedForMs = 10 * 60 * 1000;
+    try {
+      const { inferenceProfileArn: arn } = await bedrock.send(new CreateInferenceProfileCommand({
+        inferenceProfileName: 'claims', modelSource: { copyFrom: NOVA }, tags: [{ key: 'dept', value: 'claims' }],
+      }));
+      await bedrock.send(new DeleteInferenceProfileCommand({ inferenceProfileIdentifier: arn }));
+      expect(await arnsOf({ TagFilters: [{ Key: 'dept', Values: ['claims'] }] })).toEqual([arn]);
+      now = new Date(now.getTime() + 10 * 60 * 1000 - 1);
+      expect(await arnsOf({})).toEqual([arn]);
+      now = new Date(now.getTime() + 1);
+      expect(await arnsOf({})).toEqual([]);
+    } finally {
+      fake.state.limits.deletedResourcesListedForMs = undefined;
+    }
+  });
+
   test('resources are per account and Region', async () => {
     fake.state.seedResources([
       { arn: 'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/euprofile0001', tags: { dept: 'claims' } },

@@ -1,7 +1,8 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
-  DeleteParameterCommand, DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, paginateGetParametersByPath,
-  PutParameterCommand, PutParameterCommandInput, SSMClient,
+  AddTagsToResourceCommand, DeleteParameterCommand, DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand,
+  GetParametersByPathCommand, ListTagsForResourceCommand, paginateGetParametersByPath, PutParameterCommand, PutParameterCommandInput,
+  RemoveTagsFromResourceCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
 import { AwsFake, startAwsFake } from './index';
 
@@ -125,6 +126,11 @@ describe('GetParametersByPath', () => {
       .rejects.toMatchObject({ name: 'InvalidFilterKey' });
   });
 
+  test.each(['tag:owner', 'DataType', 'Tier', 'Path'])('the model says %s cannot filter GetParametersByPath: InvalidFilterKey', async (key) => {
+    await expect(ssm.send(new GetParametersByPathCommand({ Path: '/cost', ParameterFilters: [{ Key: key, Values: ['x'] }] })))
+      .rejects.toMatchObject({ name: 'InvalidFilterKey' });
+  });
+
   test('MaxResults above 10 is ValidationException (model); a foreign token is InvalidNextToken', async () => {
     await expect(ssm.send(new GetParametersByPathCommand({ Path: '/cost', MaxResults: 11 }))).rejects.toMatchObject({ name: 'ValidationException' });
     const first = await ssm.send(new GetParametersByPathCommand({ Path: '/cost/profiles', MaxResults: 2 }));
@@ -179,3 +185,144 @@ describe('IAM in front of SSM (fake.state.access)', () => {
   });
 });
 
+
+describe('DescribeParameters', () => {
+  const names = [...Array.from({ length: 12 }, (_, i) => `/cat/t${String(i).padStart(2, '0')}`), '/cat/eu/t1', '/catalog-other/x', '/else/y'];
+  const mine = new Set(['/cat/t01', '/cat/t07', '/cat/t11', '/cat/eu/t1']);
+  beforeEach(async () => {
+    for (const name of names) {
+      await put({ Name: name, Value: `v:${name}`, ...(mine.has(name) ? { Tags: [{ Key: 'owner', Value: 'me' }] } : {}) });
+    }
+  });
+  const describeAll = async (input: ConstructorParameters<typeof DescribeParametersCommand>[0]) => {
+    const seen: string[] = [];
+    let pages = 0;
+    let token: string | undefined;
+    do {
+      const page = await ssm.send(new DescribeParametersCommand({ ...input, NextToken: token }));
+      pages++;
+      seen.push(...page.Parameters!.map(p => p.Name!));
+      token = page.NextToken;
+    } while (token);
+    return { seen, pages };
+  };
+
+  test('Path Recursive and OneLevel, metadata without values', async () => {
+    const recursive = await describeAll({ ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/cat'] }], MaxResults: 50 });
+    expect(recursive.seen).toEqual(names.filter(n => n.startsWith('/cat/')).sort());
+    const oneLevel = await describeAll({ ParameterFilters: [{ Key: 'Path', Option: 'OneLevel', Values: ['/cat'] }], MaxResults: 50 });
+    expect(oneLevel.seen).toEqual(names.filter(n => /^\/cat\/[^/]+$/.test(n)).sort());
+    const { Parameters } = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: ['/cat/t01'] }] }));
+    expect(Parameters).toEqual([expect.objectContaining({
+      Name: '/cat/t01', ARN: 'arn:aws:ssm:us-east-1:123456789012:parameter/cat/t01', Type: 'String', Tier: 'Standard', Version: 1,
+    })]);
+    expect(Parameters![0]).not.toHaveProperty('Value');
+  });
+
+  test('a tag filter AND a path filter; pages of MaxResults (default 10) carry a NextToken', async () => {
+    const owned = await describeAll({
+      ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/cat'] }, { Key: 'tag:owner', Values: ['me'] }], MaxResults: 2,
+    });
+    expect(owned.seen).toEqual([...mine].sort());
+    expect(owned.pages).toBe(2);
+    const first = await ssm.send(new DescribeParametersCommand({}));
+    expect(first.Parameters).toHaveLength(10);
+    expect(first.NextToken).toBeDefined();
+    await expect(ssm.send(new DescribeParametersCommand({ MaxResults: 51 }))).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  test('best effort: with a scan limit, a selective filter gives short and empty pages that still carry a NextToken', async () => {
+    fake.state.limits.describeParametersScanLimit = 3;
+    try {
+      const owned = await describeAll({ ParameterFilters: [{ Key: 'tag:owner', Values: ['me'] }], MaxResults: 50 });
+      expect(owned.seen).toEqual([...mine].sort());
+      expect(owned.pages).toBe(Math.ceil(names.length / 3));
+      // sorted: /cat/eu/t1 /cat/t00 /cat/t01 | /cat/t02 /cat/t03 /cat/t04 | ...: the second page is empty
+      const first = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'tag:owner', Values: ['me'] }] }));
+      expect(first.Parameters!.map(p => p.Name)).toEqual(['/cat/eu/t1', '/cat/t01']);
+      const second = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'tag:owner', Values: ['me'] }], NextToken: first.NextToken }));
+      expect(second.Parameters).toEqual([]);
+      expect(second.NextToken).toBeDefined();
+    } finally {
+      fake.state.limits.describeParametersScanLimit = undefined;
+    }
+  });
+
+  test.each<[string, object, string]>([
+    ['Label is not a DescribeParameters key', { Key: 'Label', Values: ['x'] }, 'InvalidFilterKey'],
+    ['Path takes Recursive or OneLevel only', { Key: 'Path', Option: 'Equals', Values: ['/cat'] }, 'InvalidFilterOption'],
+    ['Contains is for Name only', { Key: 'Type', Option: 'Contains', Values: ['String'] }, 'InvalidFilterOption'],
+    ['a Path value begins with a slash', { Key: 'Path', Values: ['cat'] }, 'InvalidFilterValue'],
+  ])('%s', async (_label, filter, code) => {
+    await expect(ssm.send(new DescribeParametersCommand({ ParameterFilters: [filter as never] }))).rejects.toMatchObject({ name: code });
+  });
+
+  test('a token from another request is InvalidNextToken; IAM evaluates DescribeParameters on *', async () => {
+    const first = await ssm.send(new DescribeParametersCommand({ MaxResults: 1 }));
+    await expect(ssm.send(new DescribeParametersCommand({ MaxResults: 1, NextToken: first.NextToken, ParameterFilters: [{ Key: 'Type', Values: ['String'] }] })))
+      .rejects.toMatchObject({ name: 'InvalidNextToken' });
+    fake.state.access().setIdentityPolicy([{ actions: ['ssm:DescribeParameters'], resources: ['arn:aws:ssm:us-east-1:123456789012:parameter/cat/*'] }]);
+    await expect(ssm.send(new DescribeParametersCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException', message: expect.stringContaining('ssm:DescribeParameters on resource: *'),
+    });
+    fake.state.access().setIdentityPolicy([{ actions: ['ssm:DescribeParameters'], resources: ['*'] }]);
+    await expect(ssm.send(new DescribeParametersCommand({}))).resolves.toBeDefined();
+  });
+});
+
+describe('tags of parameters', () => {
+  const tagsOf = async (name: string) => (await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }))).TagList;
+
+  test('AddTagsToResource adds or overwrites, RemoveTagsFromResource removes, ListTagsForResource lists', async () => {
+    await put({ Tags: [{ Key: 'owner', Value: 'me' }] });
+    await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: '/cost/profiles/claims', Tags: [{ Key: 'owner', Value: 'you' }, { Key: 'dept', Value: 'claims' }] }));
+    expect(await tagsOf('/cost/profiles/claims')).toEqual([{ Key: 'owner', Value: 'you' }, { Key: 'dept', Value: 'claims' }]);
+    await ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: '/cost/profiles/claims', TagKeys: ['owner'] }));
+    expect(await tagsOf('/cost/profiles/claims')).toEqual([{ Key: 'dept', Value: 'claims' }]);
+    // an overwrite keeps the tags
+    await put({ Value: 'arn-2', Overwrite: true });
+    expect(await tagsOf('/cost/profiles/claims')).toEqual([{ Key: 'dept', Value: 'claims' }]);
+  });
+
+  test('unknown parameters, other resource types and more than 50 tags are refused', async () => {
+    await expect(tagsOf('/nope')).rejects.toMatchObject({ name: 'InvalidResourceId' });
+    await put({});
+    await expect(ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Document', ResourceId: 'doc', Tags: [{ Key: 'a', Value: 'b' }] })))
+      .rejects.toMatchObject({ name: 'InvalidResourceType' });
+    const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expect(ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: '/cost/profiles/claims', Tags: many })))
+      .rejects.toMatchObject({ name: 'TooManyTagsError' });
+  });
+
+  test('creating with Tags needs ssm:AddTagsToResource too', async () => {
+    const arn = 'arn:aws:ssm:us-east-1:123456789012:parameter/cost/*';
+    fake.state.access().setIdentityPolicy([{ actions: ['ssm:PutParameter'], resources: [arn] }]);
+    await expect(put({ Tags: [{ Key: 'owner', Value: 'me' }] })).rejects.toMatchObject({
+      name: 'AccessDeniedException', message: expect.stringContaining('ssm:AddTagsToResource'),
+    });
+    await expect(put({ Name: '/cost/untagged' })).resolves.toBeDefined();
+    fake.state.access().setIdentityPolicy([{ actions: ['ssm:PutParameter', 'ssm:AddTagsToResource'], resources: [arn] }]);
+    await expect(put({ Tags: [{ Key: 'owner', Value: 'me' }] })).resolves.toBeDefined();
+  });
+});
+
+describe('PutParameter throughput (limits.putParameterPerSecond)', () => {
+  test('admits that many calls per second of the fake clock and throttles the rest with ThrottlingException', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    fake.setClock(() => new Date(now));
+    fake.state.limits.putParameterPerSecond = 3;
+    try {
+      for (let i = 0; i < 3; i++) await put({ Name: `/t/p${i}` });
+      await expect(put({ Name: '/t/p3' })).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+      now += 999;
+      await expect(put({ Name: '/t/p3' })).rejects.toMatchObject({ name: 'ThrottlingException' });
+      now += 1;
+      await expect(put({ Name: '/t/p3' })).resolves.toBeDefined();
+      // other operations are not counted
+      await expect(ssm.send(new GetParameterCommand({ Name: '/t/p0' }))).resolves.toBeDefined();
+    } finally {
+      fake.state.limits.putParameterPerSecond = undefined;
+      fake.setClock(() => new Date());
+    }
+  });
+});

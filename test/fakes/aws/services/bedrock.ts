@@ -189,7 +189,10 @@ export function bedrockService(options: BedrockFakeOptions = {}): ServiceDefinit
           throw notFound(id);
         }
         ctx.regionState.profiles.delete(app.id);
-        ctx.regionState.resources.remove(app.arn);
+        // GetResources may list it for a while longer (FakeLimits.deletedResourcesListedForMs)
+        const listedFor = ctx.state.limits.deletedResourcesListedForMs ?? 0;
+        if (listedFor > 0) ctx.regionState.resources.retire(app.arn, ctx.now.getTime() + listedFor);
+        else ctx.regionState.resources.remove(app.arn);
         return {};
       }),
 

@@ -75,7 +75,7 @@ export function resourceTaggingService(): ServiceDefinition {
     handlers: {
       GetResources: operation((input: GetResourcesInput, ctx): GetResourcesOutput => {
         checkCombination(input);
-        const all = ctx.regionState.resources.list();
+        const all = ctx.regionState.resources.list(ctx.now.getTime());
         const toMapping = (r: TaggedResource): ResourceTagMapping => ({
           ResourceARN: r.arn,
           Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),

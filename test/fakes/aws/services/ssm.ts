@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type {
-  DeleteParameterRequest, DeleteParametersRequest, DeleteParametersResult, GetParameterRequest, GetParameterResult,
-  GetParametersByPathRequest, GetParametersByPathResult, Parameter, ParameterStringFilter, PutParameterRequest, PutParameterResult,
+  AddTagsToResourceRequest, DeleteParameterRequest, DeleteParametersRequest, DeleteParametersResult, DescribeParametersRequest,
+  DescribeParametersResult, GetParameterRequest, GetParameterResult, GetParametersByPathRequest, GetParametersByPathResult,
+  ListTagsForResourceRequest, ListTagsForResourceResult, Parameter, ParameterMetadata, ParameterStringFilter, PutParameterRequest,
+  PutParameterResult, RemoveTagsFromResourceRequest,
 } from '@aws-sdk/client-ssm';
 import { continueAfter, encodeToken, fingerprint, pageAfter } from '../paging';
 import { operation, OperationHandler, RequestContext, ServiceDefinition } from '../service-definition';
@@ -13,9 +15,33 @@ const STANDARD_MAX_VALUE = 4096;
 const ADVANCED_MAX_VALUE = 8192;
 /** Versions kept per parameter; the oldest is dropped beyond this. */
 const MAX_VERSIONS = 100;
+/**
+ * GetParametersByPath answers at most 10 parameters per call (its MaxResults is 1–10 in the model;
+ * "GetParameters and GetParametersByPath support the call of 10 parameters with one API call",
+ * https://repost.aws/knowledge-center/ssm-parameter-store-rate-exceeded).
+ */
 const BY_PATH_PAGE_SIZE = 10;
-/** Filter keys GetParametersByPath understands in the fake (Name, Path and Tier are not allowed there). */
-const BY_PATH_FILTER_KEYS = new Set(['Type', 'KeyId', 'DataType']);
+/**
+ * The filter keys GetParametersByPath accepts: "The following Key values are supported for
+ * GetParametersByPath: Type, KeyId, and Label. The following Key values aren't supported for
+ * GetParametersByPath: tag, DataType, Name, Path, and Tier." (SSM model, ParameterFilters).
+ * The fake keeps no labels, so a Label filter matches nothing.
+ */
+const BY_PATH_FILTER_KEYS = new Set(['Type', 'KeyId', 'Label']);
+/**
+ * DescribeParameters page size when MaxResults is absent. Not documented (the model gives
+ * MaxResults 1–50); 10 like GetParametersByPath. Callers that page correctly pass MaxResults.
+ */
+const DESCRIBE_PAGE_SIZE = 10;
+/**
+ * The filter keys DescribeParameters accepts: "For DescribeParameters, all of the listed patterns
+ * are valid except Label" (ParameterStringFilterKey: tag:.+, Name, Type, KeyId, Path, Label, Tier,
+ * DataType). Options: Equals and BeginsWith, Name also Contains, Path only Recursive and OneLevel
+ * (ParameterStringFilter.Option).
+ */
+const DESCRIBE_FILTER_KEYS = new Set(['Name', 'Type', 'KeyId', 'Path', 'Tier', 'DataType']);
+/** "Most resources can have a maximum of 50 tags" (AddTagsToResource). */
+const MAX_TAGS_PER_PARAMETER = 50;
 
 type RegionParameters = RequestContext['regionState']['parameters'];
 
@@ -79,6 +105,7 @@ function checkAllowedPattern(pattern: string | undefined, value: string): void {
 
 function putParameter(input: PutParameterRequest, ctx: RequestContext): PutParameterResult {
   const params = ctx.regionState.parameters;
+  if (input.Tags && input.Tags.length > MAX_TAGS_PER_PARAMETER) throw serviceError('TooManyTagsError', `A parameter can have at most ${MAX_TAGS_PER_PARAMETER} tags.`);
   const arnPrefix = parameterArn(ctx.partition, ctx.region, ctx.accountId, '');
   const name = checkParameterName(input.Name!, arnPrefix);
   const value = input.Value!;
@@ -128,23 +155,165 @@ function getParameter(input: GetParameterRequest, ctx: RequestContext): GetParam
 
 function matchesFilters(p: StoredParameter, filters: readonly ParameterStringFilter[], ctx: RequestContext): boolean {
   return filters.every(f => {
+    if (f.Key === 'Path') {
+      const path = (f.Values ?? ['/'])[0];
+      return isUnderPath(p.name, path === '/' ? '/' : `${path.replace(/\/$/, '')}/`, f.Option !== 'OneLevel');
+    }
     const actual = f.Key!.startsWith('tag:')
       ? ctx.regionState.resources.tagsOf(p.arn)[f.Key!.slice(4)]
-      : { Type: p.type, KeyId: p.keyId, DataType: p.dataType }[f.Key as 'Type' | 'KeyId' | 'DataType'];
+      : { Type: p.type, KeyId: p.keyId, DataType: p.dataType, Tier: p.tier, Name: p.name, Label: undefined }[f.Key as 'Type'];
     if (actual === undefined) return false;
     if (!f.Values?.length) return true;
-    return f.Option === 'BeginsWith' ? f.Values.some(v => actual.startsWith(v)) : f.Values.includes(actual);
+    if (f.Option === 'BeginsWith') return f.Values.some(v => actual.startsWith(v));
+    if (f.Option === 'Contains') return f.Values.some(v => actual.includes(v));
+    return f.Values.includes(actual);
   });
+}
+
+function checkDescribeFilters(filters: readonly ParameterStringFilter[]): void {
+  for (const f of filters) {
+    const key = f.Key!;
+    if (!DESCRIBE_FILTER_KEYS.has(key) && !key.startsWith('tag:')) {
+      throw serviceError('InvalidFilterKey', `The filter key ${key} is not valid for DescribeParameters.`);
+    }
+    const options = key === 'Path' ? ['Recursive', 'OneLevel'] : key === 'Name' ? ['Equals', 'BeginsWith', 'Contains'] : ['Equals', 'BeginsWith'];
+    if (f.Option !== undefined && !options.includes(f.Option)) {
+      throw serviceError('InvalidFilterOption', `The filter option ${f.Option} is not valid for key ${key}. Valid options are ${options.join(', ')}.`);
+    }
+    if (key === 'Path') {
+      const path = f.Values?.[0];
+      if (f.Values?.length !== 1 || path === undefined || !path.startsWith('/')) {
+        throw serviceError('InvalidFilterValue', 'The Path filter takes one value, a path that begins with a forward slash (/).');
+      }
+      checkParameterPath(path);
+    }
+  }
+}
+
+/** The metadata DescribeParameters returns (no value). */
+function metadata(p: StoredParameter): ParameterMetadata {
+  return {
+    Name: p.name,
+    ARN: p.arn,
+    Type: p.type,
+    KeyId: p.keyId,
+    LastModifiedDate: p.lastModifiedDate,
+    Description: p.description,
+    AllowedPattern: p.allowedPattern,
+    Version: p.version,
+    Tier: p.tier,
+    Policies: [],
+    DataType: p.dataType,
+  };
+}
+
+/**
+ * DescribeParameters. "Request results are returned on a best-effort basis. ... The number of items
+ * returned, however, can be between zero and the value of MaxResults. If the service reaches an
+ * internal limit while processing the results, it stops the operation and returns the matching
+ * values up to that point and a NextToken" (SSM model): with `limits.describeParametersScanLimit`
+ * set, a call examines at most that many parameters, so a selective filter gives short or empty
+ * pages that still carry a NextToken.
+ */
+function describeParameters(input: DescribeParametersRequest, ctx: RequestContext): DescribeParametersResult {
+  if (input.Filters?.length) {
+    throw serviceError('ValidationException', 'The AWS fake does not implement the deprecated Filters of DescribeParameters: use ParameterFilters.');
+  }
+  if (input.Shared) return { Parameters: [] };
+  const filters = input.ParameterFilters ?? [];
+  checkDescribeFilters(filters);
+  const request = fingerprint({ filters });
+  const after = continueAfter(input.NextToken, request, () => serviceError('InvalidNextToken', 'The specified token is not valid.'))?.after;
+  const all = [...ctx.regionState.parameters.values()]
+    .map(versions => versions[versions.length - 1])
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const rest = after === undefined ? all : all.filter(p => p.name > after);
+  const size = input.MaxResults ?? DESCRIBE_PAGE_SIZE;
+  const scanLimit = ctx.state.limits.describeParametersScanLimit ?? Infinity;
+  const items: StoredParameter[] = [];
+  let scanned = 0;
+  let last: string | undefined;
+  for (const p of rest) {
+    if (items.length === size || scanned === scanLimit) break;
+    scanned++;
+    last = p.name;
+    if (matchesFilters(p, filters, ctx)) items.push(p);
+  }
+  const unscanned = last === undefined ? [] : rest.slice(rest.findIndex(p => p.name === last) + 1);
+  // without a scan limit the fake looks ahead, so the last page carries no NextToken; with one, any
+  // parameter left unexamined gives a NextToken (maybe for an empty page)
+  const more = scanLimit === Infinity ? unscanned.some(p => matchesFilters(p, filters, ctx)) : unscanned.length > 0;
+  return {
+    Parameters: items.map(metadata),
+    NextToken: more ? encodeToken({ after: last!, request }) : undefined,
+  };
+}
+
+/** The parameter a tagging call names (ResourceType Parameter; the name, with or without its leading slash). */
+function taggedParameter(resourceType: string, resourceId: string, ctx: RequestContext): StoredParameter {
+  if (resourceType !== 'Parameter') {
+    throw serviceError('InvalidResourceType', `The AWS fake tags parameters only, not ${resourceType}.`);
+  }
+  const versions = lookup(ctx.regionState.parameters, resourceId);
+  if (!versions) throw serviceError('InvalidResourceId', `Parameter ${resourceId} not found.`);
+  return versions[versions.length - 1];
+}
+
+function addTagsToResource(input: AddTagsToResourceRequest, ctx: RequestContext): object {
+  const p = taggedParameter(input.ResourceType!, input.ResourceId!, ctx);
+  const tags = Object.fromEntries(input.Tags!.map(t => [t.Key!, t.Value!]));
+  if (Object.keys({ ...ctx.regionState.resources.tagsOf(p.arn), ...tags }).length > MAX_TAGS_PER_PARAMETER) {
+    throw serviceError('TooManyTagsError', `A parameter can have at most ${MAX_TAGS_PER_PARAMETER} tags.`);
+  }
+  ctx.regionState.resources.tag(p.arn, tags);
+  return {};
+}
+
+function removeTagsFromResource(input: RemoveTagsFromResourceRequest, ctx: RequestContext): object {
+  const p = taggedParameter(input.ResourceType!, input.ResourceId!, ctx);
+  ctx.regionState.resources.untag(p.arn, input.TagKeys!);
+  return {};
+}
+
+function listTagsForResource(input: ListTagsForResourceRequest, ctx: RequestContext): ListTagsForResourceResult {
+  const p = taggedParameter(input.ResourceType!, input.ResourceId!, ctx);
+  return { TagList: Object.entries(ctx.regionState.resources.tagsOf(p.arn)).map(([Key, Value]) => ({ Key, Value })) };
+}
+
+/**
+ * Parameter Store's PutParameter throughput: with `limits.putParameterPerSecond` set, at most that
+ * many calls per account and Region are admitted in any second of the fake's clock; the others get
+ * `ThrottlingException: Rate exceeded`. (AWS does not publish the quota; AWS Support gave it as 3
+ * per second at the default throughput and 10 with higher throughput enabled,
+ * github-aws-runners/terraform-aws-github-runner#2944.) Off by default.
+ */
+function throughputLimited(handler: OperationHandler): OperationHandler {
+  const admitted = new Map<string, number[]>();
+  return (input, ctx) => {
+    const limit = ctx.state.limits.putParameterPerSecond;
+    if (limit !== undefined) {
+      const now = ctx.now.getTime();
+      const key = `${ctx.accountId}/${ctx.region}`;
+      // a clock set back (tests) forgets the calls "after" it
+      const recent = (admitted.get(key) ?? []).filter(t => t > now - 1000 && t <= now);
+      if (recent.length >= limit) {
+        admitted.set(key, recent);
+        throw serviceError('ThrottlingException', 'Rate exceeded');
+      }
+      admitted.set(key, [...recent, now]);
+    }
+    return handler(input, ctx);
+  };
 }
 
 function getParametersByPath(input: GetParametersByPathRequest, ctx: RequestContext): GetParametersByPathResult {
   const path = checkParameterPath(input.Path!);
   const filters = input.ParameterFilters ?? [];
   for (const f of filters) {
-    if (!BY_PATH_FILTER_KEYS.has(f.Key!) && !f.Key!.startsWith('tag:')) {
+    if (!BY_PATH_FILTER_KEYS.has(f.Key!)) {
       throw serviceError('InvalidFilterKey', `The filter key ${f.Key} is not valid for GetParametersByPath.`);
     }
-    if (f.Option !== undefined && f.Option !== 'Equals' && !(f.Option === 'BeginsWith' && f.Key!.startsWith('tag:'))) {
+    if (f.Option !== undefined && f.Option !== 'Equals' && !(f.Option === 'BeginsWith' && f.Key !== 'Label')) {
       throw serviceError('InvalidFilterOption', `The filter option ${f.Option} is not valid for key ${f.Key}.`);
     }
   }
@@ -170,9 +339,12 @@ function deleteOne(name: string, ctx: RequestContext): boolean {
   return true;
 }
 
-/** Throws IAM's AccessDeniedException when the caller's IAM view (`fake.state.access()`) refuses `ssm:<action>` on a parameter. */
+/**
+ * Throws IAM's AccessDeniedException when the caller's IAM view (`fake.state.access()`) refuses
+ * `ssm:<action>` on a parameter (`*` for actions without a resource type, e.g. DescribeParameters).
+ */
 function authorize(ctx: RequestContext, action: string, name: string): void {
-  const resource = parameterArn(ctx.partition, ctx.region, ctx.accountId, name.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\//, ''));
+  const resource = name === '*' ? '*' : parameterArn(ctx.partition, ctx.region, ctx.accountId, name.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\//, ''));
   const denial = ctx.state.access(ctx.accountId).authorize(`ssm:${action}`, resource);
   if (denial) throw serviceError('AccessDeniedException', denial.message);
 }
@@ -188,6 +360,11 @@ function authorized(action: string, names: (input: Record<string, unknown>) => s
   };
 }
 
+/** Also checks ssm:AddTagsToResource on the names given (a PutParameter that carries Tags). */
+function taggingAuthorized(names: (input: Record<string, unknown>) => string[], handler: OperationHandler): OperationHandler {
+  return authorized('AddTagsToResource', names, handler);
+}
+
 /** The SSM Parameter Store fake (json 1.1). */
 export function ssmService(): ServiceDefinition {
   return {
@@ -200,13 +377,20 @@ export function ssmService(): ServiceDefinition {
     unknownCredentialsErrorCode: 'UnrecognizedClientException',
     missingAuthErrorCode: 'MissingAuthenticationTokenException',
     handlers: {
-      PutParameter: authorized('PutParameter', (i) => [String(i.Name).trim()], operation(putParameter)),
+      // creating with Tags is also authorized as ssm:AddTagsToResource ("To create an SSM parameter, you must have
+      // the IAM permissions ssm:PutParameter and ssm:AddTagsToResource", AWS::SSM::Parameter documentation)
+      PutParameter: throughputLimited(authorized('PutParameter', (i) => [String(i.Name).trim()],
+        taggingAuthorized((i) => (i.Tags as unknown[] | undefined)?.length ? [String(i.Name).trim()] : [], operation(putParameter)))),
       GetParameter: authorized('GetParameter', (i) => [splitSelector(String(i.Name)).name], operation(getParameter)),
       GetParametersByPath: authorized('GetParametersByPath', (i) => [String(i.Path).replace(/(.)\/$/, '$1')], operation(getParametersByPath)),
       DeleteParameter: authorized('DeleteParameter', (i) => [String(i.Name)], operation((input: DeleteParameterRequest, ctx) => {
         if (!deleteOne(input.Name!, ctx)) throw notFound(input.Name!);
         return {};
       })),
+      DescribeParameters: authorized('DescribeParameters', () => ['*'], operation(describeParameters)),
+      AddTagsToResource: authorized('AddTagsToResource', (i) => [String(i.ResourceId)], operation(addTagsToResource)),
+      RemoveTagsFromResource: authorized('RemoveTagsFromResource', (i) => [String(i.ResourceId)], operation(removeTagsFromResource)),
+      ListTagsForResource: authorized('ListTagsForResource', (i) => [String(i.ResourceId)], operation(listTagsForResource)),
       DeleteParameters: authorized('DeleteParameters', (i) => (i.Names as string[]).map(String), operation((input: DeleteParametersRequest, ctx): DeleteParametersResult => {
         const deleted: string[] = [];
         const invalid: string[] = [];

@@ -93,6 +93,12 @@ export interface FakeLimits {
   parameterQuota: number;
   /** Groups per GetCostAndUsage page (CE pages large grouped results). */
   costAndUsagePageSize: number;
+  /** How long GetResources keeps listing a deleted Bedrock profile (ms of the fake's clock); 0 or undefined: not at all. */
+  deletedResourcesListedForMs?: number;
+  /** PutParameter calls admitted per second of the fake's clock, per account and Region; undefined: no limit. */
+  putParameterPerSecond?: number;
+  /** Parameters one DescribeParameters call examines before it returns a (possibly short or empty) page; undefined: no limit. */
+  describeParametersScanLimit?: number;
 }
 
 /** A resource to seed into the Tagging API's view. */

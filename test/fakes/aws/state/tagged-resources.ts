@@ -16,6 +16,8 @@ export interface TaggedResource {
  */
 export class TaggedResources {
   private readonly byArn = new Map<string, TagMap>();
+  /** Deleted resources GetResources still lists, until when (epoch ms of the fake's clock). */
+  private readonly retiredUntil = new Map<string, number>();
 
   /** Current tags of a resource ({} when it has none or never had any). */
   public tagsOf(arn: string): TagMap {
@@ -39,16 +41,30 @@ export class TaggedResources {
 
   /** Seeds a resource with exactly these tags; `{}` seeds a previously tagged resource. */
   public seed(arn: string, tags: TagMap): void {
+    this.retiredUntil.delete(arn);
     this.byArn.set(arn, { ...tags });
   }
 
   /** Forgets a deleted resource. */
   public remove(arn: string): void {
     this.byArn.delete(arn);
+    this.retiredUntil.delete(arn);
   }
 
-  /** Every tagged or previously tagged resource, ordered by ARN. */
-  public list(): TaggedResource[] {
+  /**
+   * A deleted resource that the Tagging API keeps listing, with its last tags, until `untilMs`
+   * (GetResources is reported to return deleted resources for minutes to hours: aws/aws-sdk#302,
+   * boto/boto3#3341, aws/aws-cli#8197).
+   */
+  public retire(arn: string, untilMs: number): void {
+    if (this.byArn.has(arn)) this.retiredUntil.set(arn, untilMs);
+  }
+
+  /** Every tagged or previously tagged resource, ordered by ARN (at `nowMs`, retired ones past their time are forgotten). */
+  public list(nowMs?: number): TaggedResource[] {
+    if (nowMs !== undefined) {
+      for (const [arn, until] of this.retiredUntil) if (until <= nowMs) this.remove(arn);
+    }
     return [...this.byArn.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([arn, tags]) => ({ arn, tags: { ...tags } }));

@@ -1,0 +1,153 @@
+import { BedrockClient, InferenceProfileSummary, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
+import { errorName, Logger } from '../shared/log';
+import { RetryOptions, withRetry } from '../shared/retry';
+
+/** What a scan needs: the two clients (built with maxAttempts 1), retry settings and a logger. */
+export interface ScanContext {
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly bedrock: BedrockClient;
+  readonly retry: RetryOptions;
+  readonly log: Logger;
+}
+
+/** What one scan read and dropped, for its log line and for tests. */
+export interface ScanStats {
+  /** GetResources pages read */
+  readonly taggingPages: number;
+  /** ListInferenceProfiles pages read */
+  readonly profilePages: number;
+  /** attempts retried (throttling, 5xx, dropped connections) */
+  readonly retries: number;
+  /** resources GetResources listed */
+  readonly tagged: number;
+  /** listed by GetResources but not by ListInferenceProfiles: deleted (GetResources lists deleted resources for a while) */
+  readonly gone: number;
+  /** listed by both, with a status other than ACTIVE */
+  readonly inactive: number;
+  /** listed with an empty tag set: tagged once, no tag now */
+  readonly untagged: number;
+  readonly durationMs: number;
+}
+
+/** The resource type GetResources is filtered to (`service:resourceType`, as the ARN names it). */
+export const PROFILE_RESOURCE_TYPE = 'bedrock:application-inference-profile';
+/** GetResources returns at most 100 resources a page (GetResourcesInput.ResourcesPerPage: "a minimum of 1 and a maximum value of 100"). */
+export const RESOURCES_PER_PAGE = 100;
+/** ListInferenceProfiles returns at most 1,000 a page (bedrock model: MaxResults, min 1, max 1000). */
+export const PROFILES_PER_PAGE = 1000;
+/** A scan that reads more pages than this is a paging bug (a token that never ends), not an account: 1,000,000 resources. */
+const MAX_PAGES = 10_000;
+
+/**
+ * Every active, tagged application inference profile of the account and Region: one paged
+ * GetResources (type-filtered to application inference profiles, every page) joined with one
+ * paged ListInferenceProfiles (typeEquals APPLICATION, every page). The join is needed because
+ * GetResources carries no status and keeps listing deleted resources for a while
+ * (aws/aws-sdk#302, boto/boto3#3341: "previously tagged" and stale resources), while
+ * ListInferenceProfiles carries no tags. Both lists are read concurrently.
+ */
+export async function scanProfiles(ctx: ScanContext): Promise<ProfileIndexEntry[]> {
+  return (await scanProfilesWithStats(ctx)).entries;
+}
+
+/** scanProfiles, with what the scan read and dropped. */
+export async function scanProfilesWithStats(ctx: ScanContext): Promise<{ entries: ProfileIndexEntry[]; stats: ScanStats }> {
+  const started = Date.now();
+  let retries = 0;
+  const retry: RetryOptions = {
+    ...ctx.retry,
+    onRetry: (error, attempt, delayMs) => {
+      retries++;
+      ctx.retry.onRetry?.(error, attempt, delayMs);
+    },
+  };
+  const [tagged, profiles] = await Promise.all([listTaggedProfiles(ctx, retry), listApplicationProfiles(ctx, retry)]);
+  const byArn = new Map(profiles.summaries.map((p) => [p.inferenceProfileArn!, p]));
+  const entries: ProfileIndexEntry[] = [];
+  let gone = 0;
+  let inactive = 0;
+  let untagged = 0;
+  for (const mapping of tagged.mappings) {
+    const profile = byArn.get(mapping.ResourceARN!);
+    if (!profile) {
+      gone++;
+      continue;
+    }
+    // InferenceProfileStatus has one value today (ACTIVE: "ready to be used"); any other is not ready
+    if (profile.status !== 'ACTIVE') {
+      inactive++;
+      continue;
+    }
+    const tags = Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+    if (Object.keys(tags).length === 0) {
+      untagged++;
+      continue;
+    }
+    entries.push({ arn: profile.inferenceProfileArn!, id: profile.inferenceProfileId!, name: profile.inferenceProfileName!, tags });
+  }
+  const stats: ScanStats = {
+    taggingPages: tagged.pages,
+    profilePages: profiles.pages,
+    retries,
+    tagged: tagged.mappings.length,
+    gone,
+    inactive,
+    untagged,
+    durationMs: Date.now() - started,
+  };
+  return { entries, stats };
+}
+
+async function listTaggedProfiles(ctx: ScanContext, retry: RetryOptions): Promise<{ mappings: ResourceTagMapping[]; pages: number }> {
+  const mappings: ResourceTagMapping[] = [];
+  const seen = new Set<string>();
+  let pages = 0;
+  let token: string | undefined;
+  do {
+    const command = new GetResourcesCommand({
+      ResourceTypeFilters: [PROFILE_RESOURCE_TYPE],
+      ResourcesPerPage: RESOURCES_PER_PAGE,
+      PaginationToken: token,
+    });
+    const page = await call(ctx, 'GetResources', retry, () => ctx.tagging.send(command));
+    pages++;
+    mappings.push(...(page.ResourceTagMappingList ?? []));
+    // the last page carries an empty token ("" or absent; the model's documentation says null)
+    token = page.PaginationToken || undefined;
+    checkPaging('GetResources', token, seen, pages);
+  } while (token);
+  return { mappings, pages };
+}
+
+async function listApplicationProfiles(ctx: ScanContext, retry: RetryOptions): Promise<{ summaries: InferenceProfileSummary[]; pages: number }> {
+  const summaries: InferenceProfileSummary[] = [];
+  const seen = new Set<string>();
+  let pages = 0;
+  let token: string | undefined;
+  do {
+    const command = new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', maxResults: PROFILES_PER_PAGE, nextToken: token });
+    const page = await call(ctx, 'ListInferenceProfiles', retry, () => ctx.bedrock.send(command));
+    pages++;
+    summaries.push(...(page.inferenceProfileSummaries ?? []));
+    token = page.nextToken || undefined;
+    checkPaging('ListInferenceProfiles', token, seen, pages);
+  } while (token);
+  return { summaries, pages };
+}
+
+/** Stops a list whose token repeats or never ends, instead of looping for ever. */
+function checkPaging(operation: string, token: string | undefined, seen: Set<string>, pages: number): void {
+  if (token === undefined) return;
+  if (seen.has(token)) throw new Error(`${operation} returned the same pagination token twice`);
+  if (pages >= MAX_PAGES) throw new Error(`${operation} did not end after ${MAX_PAGES} pages`);
+  seen.add(token);
+}
+
+function call<T>(ctx: ScanContext, operation: string, retry: RetryOptions, fn: () => Promise<T>): Promise<T> {
+  return withRetry(fn, retry).catch((error: unknown) => {
+    ctx.log('WARN', 'scan call failed', { operation, error: errorName(error) });
+    throw error;
+  });
+}

@@ -1,0 +1,2 @@
+export * from './profile-catalog';
+export * from './profile-resolver';
