@@ -45,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-resource-groups-tagging-api@^3',
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',
+    '@aws-sdk/client-s3@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.28',
     // tests

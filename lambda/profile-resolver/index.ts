@@ -1,10 +1,12 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { resolverConfigFromEnv } from './config';
 import { dispatch, DispatchContext, ResolverEvent, SyncOutcome } from './dispatch';
 import { misconfigured } from './errors';
 import { ProfileResolver } from './resolver';
+import { S3SnapshotStore } from './snapshot';
 import { syncCatalog, syncConfigFromEnv } from './sync';
 import { ResolveResponse } from '../../src/contracts/profile-resolver';
 import { errorMessage, jsonLogger } from '../shared/log';
@@ -14,6 +16,7 @@ import { retryOptionsFromEnv } from '../shared/retry';
 const bedrock = new BedrockClient({ maxAttempts: 1 });
 const tagging = new ResourceGroupsTaggingAPIClient({ maxAttempts: 1 });
 const ssm = new SSMClient({ maxAttempts: 1 });
+const s3 = new S3Client({ maxAttempts: 1 });
 const retry = retryOptionsFromEnv(process.env);
 
 /** Time left for the catalog sync's writes after it starts: it stops starting writes this long before the function's timeout. */
@@ -31,14 +34,17 @@ function container(): NonNullable<typeof built> {
   } catch (error) {
     throw misconfigured(errorMessage(error));
   }
-  if (config.snapshot) {
-    // TODO(issue 11): @aws-sdk/client-s3 is not a dev dependency yet; once it is, pass
-    // `snapshot: new S3SnapshotStore({ client: { getObject: (i) => s3.send(new GetObjectCommand(i)),
-    // putObject: (i) => s3.send(new PutObjectCommand(i)) }, bucket, key, retry, log: jsonLogger })`
-    // with `const s3 = new S3Client({ maxAttempts: 1 })` at module load.
-    jsonLogger('WARN', 'SNAPSHOT_BUCKET is set, but this build has no S3 client: working without a snapshot', { bucket: config.snapshot.bucket });
-  }
-  const resolver = new ProfileResolver({ bedrock, tagging, ssm, retry, log: jsonLogger, now: Date.now }, config);
+  const snapshot = config.snapshot && new S3SnapshotStore({
+    client: {
+      getObject: (input) => s3.send(new GetObjectCommand(input)),
+      putObject: (input) => s3.send(new PutObjectCommand(input)),
+    },
+    bucket: config.snapshot.bucket,
+    key: config.snapshot.key,
+    retry,
+    log: jsonLogger,
+  });
+  const resolver = new ProfileResolver({ bedrock, tagging, ssm, retry, log: jsonLogger, now: Date.now, snapshot: snapshot || undefined }, config);
   built = { resolver, syncConfig };
   return built;
 }

@@ -5,6 +5,7 @@
  * Every scenario loads the bundle afresh (a new container with its own cache); the bundle's clock
  * (Date.now) is moved forward to pass TTLs.
  */
+import * as http from 'http';
 import * as path from 'path';
 import { BedrockClient, CreateInferenceProfileCommand, DeleteInferenceProfileCommand, TagResourceCommand } from '@aws-sdk/client-bedrock';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -243,5 +244,48 @@ describe('profile-resolver bundle against the AWS fake', () => {
     await bedrock.send(new DeleteInferenceProfileCommand({ inferenceProfileIdentifier: arns[3] }));
     await handler({ 'source': 'aws.bedrock', 'detail-type': 'AWS API Call via CloudTrail' });
     expect((await errorOf(handler({ tenantKey: 'underwriting/t3' }))).name).toBe(RESOLVER_ERRORS.notFound);
+  });
+
+  test('the optional snapshot: a cold container writes one S3 object after its scan, and the next cold container reads it instead of scanning', async () => {
+    // a stand-in for S3 on the loopback (the AWS fake has no S3): GetObject answers NoSuchKey until a PutObject stored the body
+    const objects = new Map<string, string>();
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const key = decodeURIComponent((req.url ?? '').split('?')[0]);
+        requests.push(`${req.method} ${key}`);
+        if (req.method === 'PUT') {
+          objects.set(key, Buffer.concat(chunks).toString('utf8'));
+          res.writeHead(200, { ETag: '"1"' }).end();
+        } else if (objects.has(key)) {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(objects.get(key));
+        } else {
+          res.writeHead(404, { 'Content-Type': 'application/xml' })
+            .end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${port}`;
+    try {
+      const arns = await createProfiles(3, tenantTags);
+      fake.calls.clear();
+      const env = { [RESOLVER_ENV.snapshotBucket]: 'snapshots', [RESOLVER_ENV.snapshotKey]: 'resolver/index.json' };
+      await expect(container(env)({ tags: { tenant: 't1' } })).resolves.toMatchObject({ profileArn: arns[1] });
+      expect(scans()).toBe(1);
+      // an endpoint that is an IP address is addressed path-style: /<bucket>/<key>
+      expect(requests).toEqual(['GET /snapshots/resolver/index.json', 'PUT /snapshots/resolver/index.json']);
+      const written = JSON.parse(objects.get('/snapshots/resolver/index.json')!);
+      expect(written).toMatchObject({ version: 1, entries: expect.arrayContaining([expect.objectContaining({ arn: arns[1], name: 'tenant-1' })]) });
+      fake.calls.clear();
+      await expect(container(env)({ tags: { tenant: 't2' } })).resolves.toMatchObject({ profileArn: arns[2] });
+      expect(scans()).toBe(0); // a fresh snapshot: no scan in the new container
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3;
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
