@@ -65,13 +65,6 @@ export const RESOLVER_DEFAULTS = {
 } as const;
 
 /**
- * A tenant key: the part of a catalog parameter name after the prefix. SSM parameter names are
- * made of `a-zA-Z0-9_.-` and `/` between hierarchy levels (SSM PutParameter "Name" rules), so a
- * key is one or more such segments, without a leading or trailing slash.
- */
-export const TENANT_KEY_PATTERN = /^[a-zA-Z0-9_.-]+(?:\/[a-zA-Z0-9_.-]+)*$/;
-
-/**
  * The optional index snapshot (one S3 object at SNAPSHOT_BUCKET/SNAPSHOT_KEY): what a container
  * built from its last scan, so that a cold container can skip its first scan.
  */
