@@ -65,9 +65,10 @@ const LONGEST_ARN_PREFIX = parameterArnPrefixLength('aws-us-gov', 'us-gov-east-1
  * checked against the quota of 10,000 standard parameters per account and Region.
  *
  * @example
+ * declare const claimsProfile: ApplicationInferenceProfile;
  * const catalog = new ProfileCatalog(this, 'Catalog', { prefix: '/bedrock/profiles' });
  * catalog.addProfile('claims', claimsProfile);
- * catalog.grantRead(appRole);
+ * catalog.grantRead(fn);
  */
 export class ProfileCatalog extends Construct {
   /** True when `x` is a ProfileCatalog (of any copy of this library). */

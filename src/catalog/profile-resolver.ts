@@ -146,12 +146,13 @@ const PROFILE_CHANGE_EVENTS = ['CreateInferenceProfile', 'DeleteInferenceProfile
  * (tagged `cdk-bedrock-cost-governance:catalog-owner`); see {@link ProfileCatalog}.
  *
  * @example
+ * declare const catalog: ProfileCatalog;
  * const resolver = new ProfileResolver(this, 'Resolver', {
  *   tagSchema: CostAllocationTagSchema.standard(),
  *   catalog,
  *   tenantKeyTags: ['dept'],
  * });
- * resolver.grantInvoke(appRole);
+ * resolver.grantInvoke(fn);
  */
 export class ProfileResolver extends Construct {
   /** The function (Node.js 24, ARM64). */
