@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import {
   AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
   BudgetThreshold, CostAlertTopic, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget,
-  InferenceGeo, ManagementAccount, ModelSource,
+  InferenceGeo, ManagementAccount, ModelSource, ProfileCatalog, ProfileResolver,
   TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
 
@@ -117,6 +117,13 @@ export class InsuranceBedrockStack extends Stack {
       costCenters: [{ costCenter: underwriting, profiles: [this.underwriting] }],
       showEstimatedCost: false,
     });
+    // the profile catalog: services find their department's profile by key
+    // (/example-insurance/profiles/<dept>), or by tags through the resolver
+    const catalog = new ProfileCatalog(this, 'ProfileCatalog', { prefix: '/example-insurance/profiles' });
+    for (const profile of [this.claims, this.underwriting, this.customerService]) catalog.addCostCenterProfile(profile);
+    catalog.grantRead(this.claimsFunction);
+    new ProfileResolver(this, 'ProfileResolver', { tagSchema: TAG_SCHEMA, catalog }).grantInvoke(this.claimsFunction);
+
     new UsageAlarms(this, 'ClaimsAlarms', { profiles: [this.claims], costCenter: claims, hourlyCostThresholdUsd: 25 });
     new UsageAlarms(this, 'OtherAlarms', { profiles: [this.underwriting, this.customerService] });
   }

@@ -32,6 +32,15 @@ describe('examples/insurance', () => {
     expect(JSON.stringify(invoke)).not.toContain('Underwriting');
   });
 
+  test('a catalog entry per department, readable by the claims service, and a resolver it may invoke', () => {
+    const entries = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    expect(entries).toEqual(['claims', 'customer-service', 'underwriting'].map((dept) => `/example-insurance/profiles/${dept}`));
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never) }] } });
+    const actions = JSON.stringify(Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action)));
+    expect(actions).toContain('ssm:GetParametersByPath');
+    expect(actions).toContain('lambda:InvokeFunction');
+  });
+
   test('a budget per department, filtered by its tag and scoped to Bedrock and Marketplace; enforcement on claims', () => {
     template.resourceCountIs('AWS::Budgets::Budget', 3);
     const filters = Object.values(template.findResources('AWS::Budgets::Budget')).map((r) => JSON.stringify(r.Properties.Budget.FilterExpression));
