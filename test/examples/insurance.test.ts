@@ -36,7 +36,8 @@ describe('examples/insurance', () => {
     const entries = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
     expect(entries).toEqual(['claims', 'customer-service', 'underwriting'].map((dept) => `/example-insurance/profiles/${dept}`));
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never) }] } });
-    const actions = JSON.stringify(Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action)));
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
+    const actions = JSON.stringify(statements.map((s) => s.Action));
     expect(actions).toContain('ssm:GetParametersByPath');
     expect(actions).toContain('lambda:InvokeFunction');
   });
