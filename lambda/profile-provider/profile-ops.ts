@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { ProfileSpec } from './properties';
 import { errorName, Logger } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
+import { RetryOptions, withLoggedRetry } from '../shared/retry';
 
 /** What the operations need: a client, retry settings (sleep/random injectable) and a logger. */
 export interface OpsContext {
@@ -30,11 +30,8 @@ export interface ProfileDetails {
   readonly modelArns: string[];
 }
 
-async function call<T>(ctx: OpsContext, operation: string, fn: () => Promise<T>): Promise<T> {
-  return withRetry(fn, {
-    ...ctx.retry,
-    onRetry: (error, attempt, delayMs) => ctx.log('WARN', 'retrying', { operation, attempt, delayMs, error: errorName(error) }),
-  });
+function call<T>(ctx: OpsContext, operation: string, fn: () => Promise<T>): Promise<T> {
+  return withLoggedRetry(fn, operation, ctx.retry, ctx.log);
 }
 
 function details(out: GetInferenceProfileCommandOutput): ProfileDetails {

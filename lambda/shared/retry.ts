@@ -1,3 +1,5 @@
+import { errorName, Logger } from './log';
+
 /**
  * Bounded retries with full-jitter exponential backoff for throttling, 5xx and dropped
  * connections. SDK clients are built with `maxAttempts: 1` so that this is the only retry layer.
@@ -114,4 +116,15 @@ export function retryOptionsFromEnv(env: Record<string, string | undefined>): Re
     baseDelayMs: num('RETRY_BASE_DELAY_MS', 1, 60_000),
     maxDelayMs: num('RETRY_MAX_DELAY_MS', 1, 300_000),
   };
+}
+
+/**
+ * {@link withRetry} with one WARN log line per retry naming the operation: how every handler calls
+ * an AWS API.
+ */
+export function withLoggedRetry<T>(fn: () => Promise<T>, operation: string, retry: RetryOptions, log: Logger): Promise<T> {
+  return withRetry(fn, {
+    ...retry,
+    onRetry: (error, attempt, delayMs) => log('WARN', 'retrying', { operation, attempt, delayMs, error: errorName(error) }),
+  });
 }

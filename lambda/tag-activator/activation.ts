@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { asAccessDenied } from './access-denied';
 import { errorMessage, errorName, Logger } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
+import { RetryOptions, withLoggedRetry } from '../shared/retry';
 
 export interface ActivationContext {
   readonly ce: CostExplorerClient;
@@ -39,10 +39,7 @@ export interface ActivationResult {
 
 /** Calls Cost Explorer with bounded retries; an access denial becomes an {@link AccessDeniedError} naming its cause. */
 function call<T>(ctx: ActivationContext, operation: string, fn: () => Promise<T>): Promise<T> {
-  return withRetry(fn, {
-    ...ctx.retry,
-    onRetry: (error, attempt, delayMs) => ctx.log('WARN', 'retrying', { operation, attempt, delayMs, error: errorName(error) }),
-  }).catch((error) => {
+  return withLoggedRetry(fn, operation, ctx.retry, ctx.log).catch((error) => {
     throw asAccessDenied(error, operation) ?? error;
   });
 }

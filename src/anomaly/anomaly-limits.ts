@@ -68,8 +68,6 @@ export const ANOMALY_LIMITS = {
 /** Cost category names and values (see ANOMALY_LIMITS.costCategoryMaxLength). */
 export const COST_CATEGORY_NAME = /^(?! )[\p{L}\p{N}\p{Z}_-]*(?<! )$/u;
 
-/** A 12-digit AWS account ID. */
-export const ACCOUNT_ID = /^[0-9]{12}$/;
 
 /**
  * A cost anomaly monitor ARN, `arn:<partition>:ce::<account>:anomalymonitor/<id>` (the API

@@ -1,12 +1,13 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { expressionJson } from './anomaly-json';
-import { ACCOUNT_ID, ANOMALY_LIMITS, COST_CATEGORY_NAME } from './anomaly-limits';
+import { ANOMALY_LIMITS, COST_CATEGORY_NAME } from './anomaly-limits';
 import { AnomalyMonitorDimension } from './anomaly-monitor-dimension';
 import { AnomalyMonitorType } from './anomaly-monitor-type';
 import { CostCenter } from '../tags/cost-center';
 import { TAG_RULES } from '../tags/tag-rules';
 import { dimensionIn, tagEquals, tagIn } from '../util/cost-filter';
+import { ACCOUNT_ID } from '../util/validation';
 
 /** A monitor scope resolved for a construct: the properties of AWS::CE::AnomalyMonitor it sets. */
 export interface AnomalyMonitorScopeConfig {

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { ACCOUNT_ID } from './validation';
 
 const SETTING_ID = 'CdkBedrockCostGovernanceManagementAccount';
-const ACCOUNT_ID = /^[0-9]{12}$/;
 
 /** Holds the app-wide setting in the construct tree (a child of the app), not in module state. */
 class ManagementAccountSetting extends Construct {

@@ -85,35 +85,29 @@ const BUDGETS_REGIONS = [
 
 const ROADMAP = 'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues';
 
+const CE_ANOMALY_DETECTION: RegionRestriction = {
+  regions: CE_ANOMALY_REGIONS,
+  service: 'AWS Cost Anomaly Detection',
+  source: CFN_LINT_REGION_LISTS,
+  seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/1375`],
+};
+
+const BUDGETS: RegionRestriction = {
+  regions: BUDGETS_REGIONS,
+  service: 'AWS Budgets',
+  source: CFN_LINT_REGION_LISTS,
+  seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/2177`],
+};
+
 /**
  * The CloudFormation types the library synthesizes that exist in some Regions only, read from
  * CloudFormation's per-Region resource provider schemas ({@link SURVEY_DATE}).
  */
 export const REGION_RESTRICTED_TYPES: { [cfnType: string]: RegionRestriction } = {
-  'AWS::CE::AnomalyMonitor': {
-    regions: CE_ANOMALY_REGIONS,
-    service: 'AWS Cost Anomaly Detection',
-    source: CFN_LINT_REGION_LISTS,
-    seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/1375`],
-  },
-  'AWS::CE::AnomalySubscription': {
-    regions: CE_ANOMALY_REGIONS,
-    service: 'AWS Cost Anomaly Detection',
-    source: CFN_LINT_REGION_LISTS,
-    seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/1375`],
-  },
-  'AWS::Budgets::Budget': {
-    regions: BUDGETS_REGIONS,
-    service: 'AWS Budgets',
-    source: CFN_LINT_REGION_LISTS,
-    seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/2177`],
-  },
-  'AWS::Budgets::BudgetsAction': {
-    regions: BUDGETS_REGIONS,
-    service: 'AWS Budgets',
-    source: CFN_LINT_REGION_LISTS,
-    seeAlso: [CFN_REGIONAL_SCHEMAS_DOC, `${ROADMAP}/2177`],
-  },
+  'AWS::CE::AnomalyMonitor': CE_ANOMALY_DETECTION,
+  'AWS::CE::AnomalySubscription': CE_ANOMALY_DETECTION,
+  'AWS::Budgets::Budget': BUDGETS,
+  'AWS::Budgets::BudgetsAction': BUDGETS,
   // CUR 2.0 (AWS Data Exports): us-east-1 only when it appeared (coverage-roadmap #2223, 2024-12);
   // eu-west-2 since 2025-02, us-west-1 and us-west-2 since 2026-03 in the regional lists; no aws-cn, no aws-us-gov.
   'AWS::BCMDataExports::Export': {

@@ -12,6 +12,9 @@ export function propError(scope: IConstruct, prop: string, rule: string): Error 
   return new Error(`${scope.node.path}: ${prop} ${rule}`);
 }
 
+/** A 12-digit AWS account ID. */
+export const ACCOUNT_ID = /^[0-9]{12}$/;
+
 /** True when the value (string, number or list) carries an unresolved CDK token. */
 export function isToken(value: unknown): boolean {
   return value !== undefined && value !== null && Token.isUnresolved(value);

@@ -1,4 +1,5 @@
-import { isRetryable, retryOptionsFromEnv, withRetry } from '../../../lambda/shared/retry';
+import { Logger } from '../../../lambda/shared/log';
+import { isRetryable, retryOptionsFromEnv, withLoggedRetry, withRetry } from '../../../lambda/shared/retry';
 
 describe('retry', () => {
   test.each([
@@ -42,5 +43,23 @@ describe('retry', () => {
   test('settings from the environment, invalid values ignored', () => {
     expect(retryOptionsFromEnv({ RETRY_MAX_ATTEMPTS: '3', RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: 'x' })).toEqual({ maxAttempts: 3, baseDelayMs: 50, maxDelayMs: undefined });
     expect(retryOptionsFromEnv({ RETRY_MAX_ATTEMPTS: '0' }).maxAttempts).toBeUndefined();
+  });
+});
+
+describe('withLoggedRetry', () => {
+  test('one WARN line per retry, naming the operation, attempt, delay and error', async () => {
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const log: Logger = (level, message, fields) => void lines.push([level, message, fields]);
+    let calls = 0;
+    const out = await withLoggedRetry(async () => {
+      calls++;
+      if (calls < 3) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+      return 'ok';
+    }, 'GetInferenceProfile', { sleep: async () => undefined, random: () => 0.5, baseDelayMs: 100 }, log);
+    expect(out).toBe('ok');
+    expect(lines).toEqual([
+      ['WARN', 'retrying', { operation: 'GetInferenceProfile', attempt: 1, delayMs: 50, error: 'ThrottlingException' }],
+      ['WARN', 'retrying', { operation: 'GetInferenceProfile', attempt: 2, delayMs: 100, error: 'ThrottlingException' }],
+    ]);
   });
 });
