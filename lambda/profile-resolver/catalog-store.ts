@@ -2,6 +2,7 @@ import {
   DeleteParameterCommand, DescribeParametersCommand, GetParametersByPathCommand, ParameterStringFilter, PutParameterCommand, SSMClient,
 } from '@aws-sdk/client-ssm';
 import { SYNC_OWNER_TAG } from '../../src/contracts/profile-resolver';
+import { collectPages } from '../shared/paging';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /**
@@ -31,15 +32,14 @@ export type CatalogEntries = Map<string, string>;
 
 /** Every parameter below `prefix` (at any depth), with its value. */
 export async function readEntries(ssm: SSMClient, prefix: string, retry: RetryOptions): Promise<CatalogEntries> {
-  const entries: CatalogEntries = new Map();
-  let token: string | undefined;
-  do {
+  const { items } = await collectPages('GetParametersByPath', async (token) => {
     const page = await withRetry(() => ssm.send(new GetParametersByPathCommand({
       Path: prefix, Recursive: true, MaxResults: BY_PATH_PAGE_SIZE, NextToken: token,
     })), retry);
-    for (const p of page.Parameters ?? []) if (p.Name !== undefined) entries.set(p.Name, p.Value ?? '');
-    token = page.NextToken || undefined;
-  } while (token);
+    return { items: page.Parameters, next: page.NextToken };
+  });
+  const entries: CatalogEntries = new Map();
+  for (const p of items) if (p.Name !== undefined) entries.set(p.Name, p.Value ?? '');
   return entries;
 }
 
@@ -49,16 +49,13 @@ export async function readOwnedNames(ssm: SSMClient, prefix: string, owner: stri
     { Key: 'Path', Option: 'Recursive', Values: [prefix] },
     { Key: `tag:${SYNC_OWNER_TAG}`, Option: 'Equals', Values: [owner] },
   ];
-  const names = new Set<string>();
-  let token: string | undefined;
-  do {
+  const { items } = await collectPages('DescribeParameters', async (token) => {
     const page = await withRetry(() => ssm.send(new DescribeParametersCommand({
       ParameterFilters: filters, MaxResults: DESCRIBE_PAGE_SIZE, NextToken: token,
     })), retry);
-    for (const p of page.Parameters ?? []) if (p.Name !== undefined) names.add(p.Name);
-    token = page.NextToken || undefined;
-  } while (token);
-  return names;
+    return { items: page.Parameters, next: page.NextToken };
+  });
+  return new Set(items.flatMap((p) => (p.Name === undefined ? [] : [p.Name])));
 }
 
 /** What creating an entry came to. */

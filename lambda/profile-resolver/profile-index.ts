@@ -2,6 +2,7 @@ import { BedrockClient, InferenceProfileSummary, ListInferenceProfilesCommand } 
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
 import { errorName, Logger } from '../shared/log';
+import { collectPages } from '../shared/paging';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /** What a scan needs: the two clients (built with maxAttempts 1), retry settings and a logger. */
@@ -37,8 +38,6 @@ export const PROFILE_RESOURCE_TYPE = 'bedrock:application-inference-profile';
 export const RESOURCES_PER_PAGE = 100;
 /** ListInferenceProfiles returns at most 1,000 a page (bedrock model: MaxResults, min 1, max 1000). */
 export const PROFILES_PER_PAGE = 1000;
-/** A scan that reads more pages than this is a paging bug (a token that never ends), not an account: 1,000,000 resources. */
-const MAX_PAGES = 10_000;
 
 /**
  * Every active, tagged application inference profile of the account and Region: one paged
@@ -101,48 +100,26 @@ export async function scanProfilesWithStats(ctx: ScanContext): Promise<{ entries
 }
 
 async function listTaggedProfiles(ctx: ScanContext, retry: RetryOptions): Promise<{ mappings: ResourceTagMapping[]; pages: number }> {
-  const mappings: ResourceTagMapping[] = [];
-  const seen = new Set<string>();
-  let pages = 0;
-  let token: string | undefined;
-  do {
+  const { items, pages } = await collectPages('GetResources', async (token) => {
     const command = new GetResourcesCommand({
       ResourceTypeFilters: [PROFILE_RESOURCE_TYPE],
       ResourcesPerPage: RESOURCES_PER_PAGE,
       PaginationToken: token,
     });
     const page = await call(ctx, 'GetResources', retry, () => ctx.tagging.send(command));
-    pages++;
-    mappings.push(...(page.ResourceTagMappingList ?? []));
     // the last page carries an empty token ("" or absent; the model's documentation says null)
-    token = page.PaginationToken || undefined;
-    checkPaging('GetResources', token, seen, pages);
-  } while (token);
-  return { mappings, pages };
+    return { items: page.ResourceTagMappingList, next: page.PaginationToken };
+  });
+  return { mappings: items, pages };
 }
 
 async function listApplicationProfiles(ctx: ScanContext, retry: RetryOptions): Promise<{ summaries: InferenceProfileSummary[]; pages: number }> {
-  const summaries: InferenceProfileSummary[] = [];
-  const seen = new Set<string>();
-  let pages = 0;
-  let token: string | undefined;
-  do {
+  const { items, pages } = await collectPages('ListInferenceProfiles', async (token) => {
     const command = new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', maxResults: PROFILES_PER_PAGE, nextToken: token });
     const page = await call(ctx, 'ListInferenceProfiles', retry, () => ctx.bedrock.send(command));
-    pages++;
-    summaries.push(...(page.inferenceProfileSummaries ?? []));
-    token = page.nextToken || undefined;
-    checkPaging('ListInferenceProfiles', token, seen, pages);
-  } while (token);
-  return { summaries, pages };
-}
-
-/** Stops a list whose token repeats or never ends, instead of looping for ever. */
-function checkPaging(operation: string, token: string | undefined, seen: Set<string>, pages: number): void {
-  if (token === undefined) return;
-  if (seen.has(token)) throw new Error(`${operation} returned the same pagination token twice`);
-  if (pages >= MAX_PAGES) throw new Error(`${operation} did not end after ${MAX_PAGES} pages`);
-  seen.add(token);
+    return { items: page.inferenceProfileSummaries, next: page.nextToken };
+  });
+  return { summaries: items, pages };
 }
 
 function call<T>(ctx: ScanContext, operation: string, retry: RetryOptions, fn: () => Promise<T>): Promise<T> {
