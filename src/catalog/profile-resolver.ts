@@ -1,11 +1,10 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ProfileCatalog } from './profile-catalog';
 import {
@@ -17,7 +16,7 @@ import { HandlerFunction } from '../util/handler-function';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { generateName } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
-import { recurringScheduleProblem } from '../util/schedule';
+import { recurringScheduleProblem, scheduleInvocation } from '../util/schedule';
 import { propError } from '../util/validation';
 
 /** Properties of a {@link ProfileResolver}. */
@@ -346,24 +345,13 @@ export class ProfileResolver extends Construct {
 
   /** An EventBridge Scheduler schedule that invokes the function with `{ action: 'sync' }`. */
   private scheduleSync(fn: lambda.IFunction, expression: string): void {
-    const role = new iam.Role(this, 'SyncScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'Lets EventBridge Scheduler start the profile catalog sync',
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
     const event: SyncEvent = { action: 'sync' };
-    new scheduler.CfnSchedule(this, 'SyncSchedule', {
-      description: `Syncs the profile catalog of ${this.node.path}`.slice(0, 512),
-      scheduleExpression: expression,
-      flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 15 },
-      target: {
-        arn: fn.functionArn,
-        roleArn: role.roleArn,
-        input: JSON.stringify(event),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-      },
+    scheduleInvocation(this, 'SyncSchedule', {
+      function: fn,
+      expression,
+      input: event,
+      description: `Syncs the profile catalog of ${this.node.path}`,
+      roleDescription: 'Lets EventBridge Scheduler start the profile catalog sync',
     });
   }
 
