@@ -5,7 +5,7 @@ import { awscdk, javascript, JsonFile, TextFile } from 'projen';
 const CDK_VERSION = '2.257.0';
 
 /** The handlers bundled at library build time (lambda/<name>/index.ts → assets/lambda/<name>/index.js). */
-const HANDLERS = ['profile-provider', 'profile-resolver', 'tag-activator'];
+const HANDLERS = ['chargeback-report', 'profile-provider', 'profile-resolver', 'tag-activator'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-cost-governance',
@@ -46,6 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',
     '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-sns@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.28',
     // tests

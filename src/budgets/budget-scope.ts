@@ -57,23 +57,33 @@ export abstract class BudgetScope {
    * The budget's FilterExpression: the cost center's tag filter combined with the scope.
    * @internal
    */
-  public abstract _filter(tagFilter: Expression): Expression;
+  public _filter(tagFilter: Expression): Expression {
+    const scope = this._scopeFilter();
+    return scope ? andOf([tagFilter, scope]) : tagFilter;
+  }
+
+  /**
+   * The scope alone, without a cost center's tags (the chargeback report's filter, which groups
+   * by the tags instead), or undefined when the scope is the tags alone.
+   * @internal
+   */
+  public abstract _scopeFilter(): Expression | undefined;
 }
 
 /** The library's one Bedrock billing scope (`bedrockBillingScope`, shared with the chargeback report). */
 class BedrockScope extends BudgetScope {
   public readonly description = `tags AND ${BEDROCK_BILLING_SCOPE_TEXT}`;
 
-  public _filter(tagFilter: Expression): Expression {
-    return andOf([tagFilter, bedrockBillingScope()]);
+  public _scopeFilter(): Expression {
+    return bedrockBillingScope();
   }
 }
 
 class TagsOnlyScope extends BudgetScope {
   public readonly description = 'tags only';
 
-  public _filter(tagFilter: Expression): Expression {
-    return tagFilter;
+  public _scopeFilter(): undefined {
+    return undefined;
   }
 }
 
@@ -100,7 +110,7 @@ class ServicesScope extends BudgetScope {
     }
   }
 
-  public _filter(tagFilter: Expression): Expression {
-    return andOf([tagFilter, dimensionIn('SERVICE', this.serviceNames)]);
+  public _scopeFilter(): Expression {
+    return dimensionIn('SERVICE', this.serviceNames);
   }
 }
