@@ -26,5 +26,6 @@ export * from './budgets';
 // dashboards
 export * from './dashboards';
 export * from './catalog';
+export * from './reporting';
 // anomaly
 export * from './anomaly';

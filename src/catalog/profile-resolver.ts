@@ -12,7 +12,7 @@ import {
 } from '../contracts/profile-resolver';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { tagKeyProblems } from '../tags/tag-rules';
-import { HandlerFunction } from '../util/handler-function';
+import { checkLambdaEnvironment, HandlerFunction } from '../util/handler-function';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { generateName } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
@@ -124,8 +124,6 @@ export interface ProfileResolverProps {
   readonly providerOptions?: ProviderOptions;
 }
 
-/** Lambda allows 4 KB for all environment variables of a function together (Lambda quotas). */
-const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 const MAX_CACHE_SECONDS = 86_400;
 const MAX_PUTS_PER_SECOND = 1000;
 /** Bedrock's management events as CloudTrail delivers them to EventBridge (detail-type, source, eventSource). */
@@ -267,11 +265,7 @@ export class ProfileResolver extends Construct {
       env[RESOLVER_ENV.syncOwner] = generateName(this, { maxLength: 128 });
       if (props.syncPutsPerSecond !== undefined) env[RESOLVER_ENV.syncPutsPerSecond] = String(props.syncPutsPerSecond);
     }
-    const size = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    if (size > LAMBDA_ENVIRONMENT_MAX_BYTES) {
-      throw propError(this, 'tagSchema', `makes the function's environment ${size} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} `
-        + '(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): shorten allowedValues or patterns of the schema');
-    }
+    checkLambdaEnvironment(this, 'tagSchema', env, 'shorten allowedValues or patterns of the schema');
     return env;
   }
 

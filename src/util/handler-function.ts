@@ -4,10 +4,28 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { allowCloudWatchLogs, createKey } from './keys';
 import { acknowledgeNagFinding } from './nag-acknowledgement';
 import { ProviderOptions } from './provider-options';
+import { propError } from './validation';
+
+/** Lambda allows 4 KB for all environment variables of a function together (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * Throws when the environment (names and values, UTF-8) exceeds Lambda's 4 KB, naming the prop
+ * that makes it large and what to shorten. Values with tokens are counted as written (a token's
+ * placeholder is shorter than most values it stands for, so a token-bearing environment may still
+ * fail at deployment).
+ */
+export function checkLambdaEnvironment(scope: IConstruct, prop: string, env: { [key: string]: string }, shorten: string): void {
+  const size = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+    throw propError(scope, prop, `makes the function's environment ${size} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} `
+      + `(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): ${shorten}`);
+  }
+}
 
 /** Properties of a {@link HandlerFunction}. */
 export interface HandlerFunctionProps {

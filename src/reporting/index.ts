@@ -1,0 +1,2 @@
+export { ChargebackPeriod } from './chargeback-period';
+export { ChargebackReport, ChargebackReportProps } from './chargeback-report';
