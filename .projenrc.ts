@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // tests
     'aws-sdk-client-mock@^4.1.0',
     'ajv@^8',
+    // the chargeback report's CSV read by a real RFC 4180 parser, its SVG by a strict XML parser
+    'csv-parse@^6',
+    'fast-xml-parser@^5',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // integ tests: integ-runner 2.197.x reads cloud assembly schema 53 (aws-cdk-lib 2.257), offline snapshot checks
