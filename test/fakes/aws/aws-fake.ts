@@ -6,6 +6,8 @@ import { bedrockService } from './services/bedrock';
 import type { UnknownTagKeysMode } from './services/cost-allocation-tags';
 import { costExplorerService } from './services/cost-explorer';
 import { resourceTaggingService } from './services/resource-tagging';
+import { s3Service } from './services/s3';
+import { snsService } from './services/sns';
 import { ssmService } from './services/ssm';
 import { stsService } from './services/sts';
 import { FakeState } from './state/fake-state';
@@ -15,6 +17,8 @@ export const ENDPOINT_ENV_VARS = [
   'AWS_ENDPOINT_URL_BEDROCK',
   'AWS_ENDPOINT_URL_COST_EXPLORER',
   'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_SNS',
   'AWS_ENDPOINT_URL_SSM',
   'AWS_ENDPOINT_URL_STS',
 ] as const;
@@ -127,6 +131,8 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     costExplorerService({ unknownTagKeys: options.unknownTagKeys }),
     ssmService(),
     stsService({ canAssumeRole: options.canAssumeRole }),
+    s3Service(),
+    snsService(),
   ], { state, faults, calls, now: () => clock(), sleep });
   const server = await startHttpServer(req => pipeline.handle(req), options.port);
 

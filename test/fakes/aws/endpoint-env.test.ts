@@ -1,9 +1,11 @@
 import { BedrockClient, CreateInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import { CostExplorerClient, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsFake, ENDPOINT_ENV_VARS, startAwsFake } from './index';
+import { loadSns } from './sns-sdk';
 
 let fake: AwsFake;
 let restore: () => void;
@@ -25,12 +27,14 @@ test('env() names the service-specific endpoint variables the SDK reads', () => 
     AWS_ENDPOINT_URL_BEDROCK: fake.url,
     AWS_ENDPOINT_URL_COST_EXPLORER: fake.url,
     AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: fake.url,
+    AWS_ENDPOINT_URL_S3: fake.url,
+    AWS_ENDPOINT_URL_SNS: fake.url,
     AWS_ENDPOINT_URL_SSM: fake.url,
     AWS_ENDPOINT_URL_STS: fake.url,
     AWS_ACCESS_KEY_ID: 'AKIAFAKE444455556666',
     AWS_REGION: 'us-east-1',
   });
-  expect([...ENDPOINT_ENV_VARS]).toHaveLength(5);
+  expect([...ENDPOINT_ENV_VARS]).toHaveLength(7);
 });
 
 test('clients built with no endpoint, Region or credentials reach the fake through the environment', async () => {
@@ -58,6 +62,32 @@ test('clients built with no endpoint, Region or credentials reach the fake throu
     'bedrock:CreateInferenceProfile', 'ce:ListCostAllocationTags', 'ssm:PutParameter', 'sts:AssumeRole', 'tagging:GetResources',
   ]);
   expect(fake.calls.all().every(c => c.outcome === 'ok' && c.region === 'eu-central-1' && c.accountId === '444455556666')).toBe(true);
+});
+
+test('an S3 client built from the environment alone uses path-style addressing (IP endpoint), no forcePathStyle needed', async () => {
+  fake.state.createBucket('chargeback-reports', { region: 'eu-central-1', kmsKeyArn: 'arn:aws:kms:eu-central-1:444455556666:key/k1' });
+  const s3 = new S3Client({ maxAttempts: 1 });
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: 'chargeback-reports', Key: 'chargeback/2026-11.json', Body: '{"total":1}', ContentType: 'application/json' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'chargeback-reports', Key: 'chargeback/2026-11.json' }));
+    expect(await got.Body!.transformToString()).toBe('{"total":1}');
+    expect(got.SSEKMSKeyId).toBe('arn:aws:kms:eu-central-1:444455556666:key/k1');
+  } finally {
+    s3.destroy();
+  }
+  expect(fake.calls.all().map(c => `${c.service}:${c.operation}:${c.outcome}`)).toEqual(['s3:PutObject:ok', 's3:GetObject:ok']);
+});
+
+const sns = loadSns();
+(sns ? test : test.skip)('an SNS client built from the environment alone reaches the fake (needs @aws-sdk/client-sns)', async () => {
+  const topicArn = fake.state.createTopic('chargeback-reports', { region: 'eu-central-1' });
+  const client = new sns!.SNSClient({ maxAttempts: 1 });
+  try {
+    await client.send(new sns!.PublishCommand({ TopicArn: topicArn, Subject: 'Report', Message: 'ready' }));
+  } finally {
+    client.destroy();
+  }
+  expect(fake.state.published(topicArn).map(m => m.message)).toEqual(['ready']);
 });
 
 test('the service-specific variable alone is enough for Bedrock', async () => {

@@ -10,16 +10,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function toRawRequest(req: IncomingMessage, body: string): RawRequest {
+function toRawRequest(req: IncomingMessage, rawBody: Buffer): RawRequest {
   const target = req.url ?? '/';
   const q = target.indexOf('?');
   return {
@@ -27,7 +27,8 @@ function toRawRequest(req: IncomingMessage, body: string): RawRequest {
     path: q < 0 ? target : target.slice(0, q),
     query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)),
     headers: req.headers,
-    body,
+    body: rawBody.toString('utf8'),
+    rawBody,
   };
 }
 
@@ -47,7 +48,8 @@ export async function startHttpServer(handle: (req: RawRequest) => Promise<Pipel
         }
         if (res.destroyed) return;
         const { statusCode, headers, body } = result.response;
-        res.writeHead(statusCode, { ...headers, 'content-length': Buffer.byteLength(body) });
+        // a response may set its own Content-Length (HEAD answers the size of a body it does not send)
+        res.writeHead(statusCode, { 'content-length': Buffer.byteLength(body), ...headers });
         res.end(body);
       } catch (e) {
         if (!res.destroyed && !res.headersSent) {

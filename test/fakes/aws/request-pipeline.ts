@@ -5,6 +5,7 @@ import { ModelValidator } from './model-validator';
 import { AwsQueryProtocol } from './protocols/aws-query';
 import { JsonRpcProtocol } from './protocols/json-rpc';
 import { RestJsonProtocol } from './protocols/rest-json';
+import { RestXmlProtocol } from './protocols/rest-xml';
 import { RawRequest, WireProtocol, WireResponse } from './protocols/wire';
 import type { RequestContext, ServiceDefinition } from './service-definition';
 import { AwsServiceError } from './service-error';
@@ -29,6 +30,7 @@ function bind(def: ServiceDefinition): BoundService {
     'rest-json': () => new RestJsonProtocol(model),
     'json': () => new JsonRpcProtocol(model),
     'query': () => new AwsQueryProtocol(model, def.key),
+    'rest-xml': () => new RestXmlProtocol(model, { signingName: def.key, outputRootElements: def.outputRootElements }),
   };
   const protocol = protocols[model.metadata.protocol]?.();
   if (!protocol) throw new Error(`protocol ${model.metadata.protocol} of ${def.key} is not supported`);
@@ -56,7 +58,7 @@ export class RequestPipeline {
   private readonly services: BoundService[];
 
   constructor(definitions: readonly ServiceDefinition[], private readonly deps: PipelineDeps) {
-    // rest-json matches by path, so the header- and body-addressed protocols are tried first
+    // rest-json matches by path, so the header-, scope- and body-addressed protocols are tried first
     const byPath = (s: BoundService) => Number(s.protocol instanceof RestJsonProtocol);
     this.services = definitions.map(bind).sort((a, b) => byPath(a) - byPath(b));
   }
@@ -90,7 +92,8 @@ export class RequestPipeline {
       if (plan.latencyMs > 0) await this.deps.sleep(plan.latencyMs);
       if (plan.error) {
         const error = plan.error.kind === 'throttle'
-          ? new AwsServiceError(plan.error.code ?? def.throttlingErrorCode, 'Rate exceeded')
+          ? new AwsServiceError(plan.error.code ?? def.throttlingErrorCode, def.throttling?.message ?? 'Rate exceeded',
+            { statusCode: plan.error.code === undefined ? def.throttling?.statusCode : undefined })
           : new AwsServiceError(plan.error.code ?? def.serverErrorCode, 'An internal error occurred (injected by the AWS fake).',
             { statusCode: plan.error.statusCode ?? 500 });
         return answer(protocol.encodeError(error, requestId), error.code, true);
@@ -100,7 +103,7 @@ export class RequestPipeline {
       const handler = def.handlers[operation];
       if (!handler) throw new AwsServiceError('UnknownOperationException', `${operation} is not implemented by the AWS fake.`);
       this.validate(service, operation, decoded.input);
-      const output = await handler(decoded.input, ctx);
+      const output = await handler({ ...decoded.input, ...decoded.unvalidated }, ctx);
       return answer(protocol.encodeOutput(operation, output as Record<string, unknown>, requestId));
     } catch (e) {
       const error = e instanceof AwsServiceError ? e

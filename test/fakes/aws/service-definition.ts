@@ -33,7 +33,7 @@ export function operation<I, O extends object>(fn: (input: I, ctx: RequestContex
 
 /** How a service's errors and wire format look, and which operations the fake serves. */
 export interface ServiceDefinition {
-  /** Short name, also the SigV4 signing name: `bedrock`, `tagging`, `ce`, `ssm`, `sts`. */
+  /** Short name, also the SigV4 signing name: `bedrock`, `tagging`, `ce`, `ssm`, `sts`, `s3`, `sns`. */
   readonly key: string;
   /** Model file name in test/fixtures/aws-models (without `.json`). */
   readonly modelName: string;
@@ -43,6 +43,8 @@ export interface ServiceDefinition {
   readonly serializationErrorCode: string;
   /** Error code of the service's throttling error. */
   readonly throttlingErrorCode: string;
+  /** Status and message of an injected throttling error, where the model does not give the status (S3's SlowDown: 503). */
+  readonly throttling?: { readonly statusCode?: number; readonly message?: string };
   /** Error code of the service's internal (5xx) error. */
   readonly serverErrorCode: string;
   /** Error code for an unknown access key. */
@@ -50,4 +52,6 @@ export interface ServiceDefinition {
   /** Error code for a request without (or with a malformed) SigV4 Authorization header. */
   readonly missingAuthErrorCode: string;
   readonly handlers: Readonly<Record<string, OperationHandler>>;
+  /** REST-XML only: the root element of an operation's XML output (`ListObjectsV2` → `ListBucketResult`). */
+  readonly outputRootElements?: Readonly<Record<string, string>>;
 }

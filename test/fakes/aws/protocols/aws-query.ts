@@ -84,9 +84,12 @@ export class AwsQueryProtocol implements WireProtocol {
         return items.length ? items : undefined;
       }
       case 'map': {
+        // entries are `<prefix>.entry.N.<key name>` / `.<value name>` (SNS MessageAttributes: `.Name`, `.Value.DataType`)
         const out: Record<string, unknown> = {};
-        for (let i = 1; form.has(`${prefix}.entry.${i}.key`); i++) {
-          out[form.get(`${prefix}.entry.${i}.key`)!] = this.readShape(shape.value!.shape, form, `${prefix}.entry.${i}.value`);
+        const keyName = shape.key?.locationName ?? 'key';
+        const valueName = shape.value?.locationName ?? 'value';
+        for (let i = 1; form.has(`${prefix}.entry.${i}.${keyName}`); i++) {
+          out[form.get(`${prefix}.entry.${i}.${keyName}`)!] = this.readShape(shape.value!.shape, form, `${prefix}.entry.${i}.${valueName}`);
         }
         return Object.keys(out).length ? out : undefined;
       }

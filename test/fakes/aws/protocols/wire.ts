@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AwsServiceError } from '../service-error';
-import { ServiceModel, shapeOf } from '../service-model';
+import { ServiceModel, Shape, shapeOf } from '../service-model';
 
 /** An HTTP request as the fake received it. */
 export interface RawRequest {
@@ -9,20 +9,28 @@ export interface RawRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text. */
   readonly body: string;
+  /** The body's bytes (binary payloads, e.g. S3 objects). */
+  readonly rawBody: Buffer;
 }
 
 /** What a protocol found in a request. */
 export interface DecodedRequest {
   readonly operation: string;
   readonly input: Record<string, unknown>;
+  /**
+   * Members added to the input after validation, that the model validator cannot check (a binary
+   * payload such as S3's `Body`, as a Buffer).
+   */
+  readonly unvalidated?: Record<string, unknown>;
 }
 
 /** A response ready to write. */
 export interface WireResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** One AWS wire protocol (rest-json, json 1.1, query) bound to one service model. */
@@ -41,9 +49,19 @@ export interface WireProtocol {
  */
 export function errorStatus(model: ServiceModel, error: AwsServiceError): number {
   if (error.statusCode !== undefined) return error.statusCode;
-  const shape = model.shapes[error.code];
+  const shape = errorShape(model, error.code);
   if (shape?.error?.httpStatusCode !== undefined) return shape.error.httpStatusCode;
   return shape?.fault ? 500 : 400;
+}
+
+/**
+ * The modelled error shape of a code: the shape of that name, or the one whose wire code it is
+ * (query services such as SNS answer `NotFound` for the shape `NotFoundException`).
+ */
+export function errorShape(model: ServiceModel, code: string): Shape | undefined {
+  const named = model.shapes[code];
+  if (named?.exception) return named;
+  return Object.values(model.shapes).find(s => s.exception && s.error?.code === code) ?? named;
 }
 
 /** The error body members: the message under the member name the model uses, plus extra fields. */

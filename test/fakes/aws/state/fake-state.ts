@@ -1,7 +1,10 @@
+import { partitionOf } from '../sigv4-scope';
 import { AccessPolicies } from './access-policies';
 import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
+import { CreateBucketOptions, ObjectStore, StoredBucket, StoredObject } from './object-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
+import { CreateTopicOptions, PublishedMessage, TopicStore } from './topic-store';
 
 /** An application inference profile as the Bedrock fake stores it (its tags live in `resources`). */
 export interface StoredProfile {
@@ -113,6 +116,10 @@ export interface SeedResource {
 export class FakeState {
   public readonly credentials = new CredentialStore();
   public readonly assumedRoles: AssumedRole[] = [];
+  /** S3 buckets and objects (one global namespace). */
+  public readonly objectStore = new ObjectStore();
+  /** SNS topics and what was published to them. */
+  public readonly topics = new TopicStore();
   private readonly accounts = new Map<string, AccountState>();
 
   constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
@@ -160,8 +167,8 @@ export class FakeState {
 
   /**
    * What IAM allows the callers of an account (the fake's own by default): identity-based policy,
-   * permissions boundary, explicit denies (e.g. of a service control policy). Cost Explorer and SSM
-   * check it; nothing configured allows everything.
+   * permissions boundary, explicit denies (e.g. of a service control policy). Cost Explorer, SSM,
+   * S3 and SNS check it; nothing configured allows everything.
    */
   public access(accountId?: string): AccessPolicies {
     return this.account(accountId).access;
@@ -177,8 +184,39 @@ export class FakeState {
     return [...this.region(region, accountId).profiles.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** Forgets every account, resource, record and issued credential. */
+  /** Creates an S3 bucket (in the fake's account and Region unless told otherwise). */
+  public createBucket(name: string, options: CreateBucketOptions = {}): StoredBucket {
+    return this.objectStore.create({
+      name,
+      accountId: options.accountId ?? this.defaultAccountId,
+      region: options.region ?? this.defaultRegion,
+      kmsKeyArn: options.kmsKeyArn,
+      versioned: options.versioned ?? false,
+      createdAt: new Date(),
+    });
+  }
+
+  /** The objects of a bucket by key; every version (oldest first) when the bucket is versioned. */
+  public objects(bucket: string): StoredObject[] {
+    return this.objectStore.all(bucket);
+  }
+
+  /** Creates an SNS standard topic and returns its ARN (`arn:aws:sns:<region>:<account>:<name>`). */
+  public createTopic(name: string, options: CreateTopicOptions = {}): string {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw new Error(`not a valid topic name: ${name}`);
+    const region = options.region ?? this.defaultRegion;
+    return this.topics.create(`arn:${partitionOf(region)}:sns:${region}:${options.accountId ?? this.defaultAccountId}:${name}`);
+  }
+
+  /** The messages published to a topic, oldest first. */
+  public published(topicArn: string): PublishedMessage[] {
+    return this.topics.published(topicArn);
+  }
+
+  /** Forgets every account, resource, record, bucket, topic and issued credential. */
   public reset(): void {
+    this.objectStore.clear();
+    this.topics.clear();
     this.accounts.clear();
     this.assumedRoles.length = 0;
     this.credentials.clear();
