@@ -28,3 +28,4 @@ export * from './dashboards';
 export * from './catalog';
 // anomaly
 export * from './anomaly';
+export * from './reporting';
