@@ -284,7 +284,7 @@ export class CostAndUsageExport extends Construct {
         description: `CUR 2.0 export ${this.exportName} (Parquet), partitioned by billing period`,
         tableType: 'EXTERNAL_TABLE',
         parameters: {
-          'classification': 'parquet',
+          classification: 'parquet',
           ...partitionProjection(this.dataLocation, props.firstBillingPeriod ?? '2025-01'),
         },
         partitionKeys: [{ name: PARTITION_COLUMN, type: 'string' }],
@@ -345,7 +345,7 @@ export class CostAndUsageExport extends Construct {
       principals: DATA_EXPORTS_PRINCIPALS.map((p) => new iam.ServicePrincipal(p)),
       actions: ['s3:PutObject', 's3:GetBucketPolicy'],
       resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
-      conditions: deliveryConditions(),
+      conditions: deliveryConditions(this),
     }));
     if (!result.statementAdded) {
       Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:curBucketPolicy',
@@ -398,13 +398,14 @@ function exportColumns(props: CostAndUsageExportProps, includeResources: boolean
  * `aws:SourceAccount` = this account and `aws:SourceArn` one of the CUR definitions or Data Exports
  * exports of this account, in us-east-1 ({@link DATA_EXPORTS_BUCKET_DOC}, StringLike as there).
  */
-function deliveryConditions(): { [operator: string]: unknown } {
+function deliveryConditions(scope: Construct): { [operator: string]: unknown } {
+  const account = Stack.of(scope).account;
   return {
     StringLike: {
-      'aws:SourceAccount': Aws.ACCOUNT_ID,
+      'aws:SourceAccount': account,
       'aws:SourceArn': [
-        `arn:${Aws.PARTITION}:cur:${DATA_EXPORTS_REGION}:${Aws.ACCOUNT_ID}:definition/*`,
-        `arn:${Aws.PARTITION}:bcm-data-exports:${DATA_EXPORTS_REGION}:${Aws.ACCOUNT_ID}:export/*`,
+        `arn:${Aws.PARTITION}:cur:${DATA_EXPORTS_REGION}:${account}:definition/*`,
+        `arn:${Aws.PARTITION}:bcm-data-exports:${DATA_EXPORTS_REGION}:${account}:export/*`,
       ],
     },
   };
@@ -423,7 +424,7 @@ function allowDeliveryWithKey(key: kms.Key): void {
     principals: DATA_EXPORTS_PRINCIPALS.map((p) => new iam.ServicePrincipal(p)),
     actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
     resources: ['*'],
-    conditions: deliveryConditions(),
+    conditions: deliveryConditions(key),
   }));
 }
 
