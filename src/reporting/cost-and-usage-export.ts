@@ -21,8 +21,9 @@ import { checkString, isToken, propError } from '../util/validation';
 
 /**
  * The Data Exports API has one endpoint, in us-east-1: "The Data Exports API provides the following
- * endpoint: https://bcm-data-exports.us-east-1.api.aws" (API reference / service model,
- * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_Operations_AWS_Billing_and_Cost_Management_Data_Exports.html),
+ * endpoint: https://bcm-data-exports.us-east-1.api.aws" (the service documentation of the API model
+ * bcm-data-exports 2023-11-26, as the SDKs publish it:
+ * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/bcmdataexports/aws.sdk.kotlin.services.bcmdataexports/-bcm-data-exports-client),
  * and the export ARNs the bucket policy names are `bcm-data-exports:us-east-1` ARNs
  * ({@link DATA_EXPORTS_BUCKET_DOC}). CloudFormation also registers the type in us-west-1, us-west-2
  * and eu-west-2 (util/region-guard.ts), but no AWS page says what an export made there is, so the
