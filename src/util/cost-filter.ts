@@ -120,3 +120,17 @@ export function bedrockBillingScope(): Expression {
 /** {@link bedrockBillingScope} in words, for documentation and descriptions. */
 export const BEDROCK_BILLING_SCOPE_TEXT =
   `(SERVICE in (${BEDROCK_SERVICE_NAMES.map((s) => `"${s}"`).join(', ')}) OR BILLING_ENTITY = "${MARKETPLACE_BILLING_ENTITY}")`;
+
+/**
+ * The product codes (CUR `line_item_product_code`, AWS Price List offer codes) of Amazon Bedrock's
+ * own charges: the codes behind {@link BEDROCK_SERVICE_NAMES}, in the same order, with the same
+ * sources (see there). Cost and Usage Report queries filter on codes, Cost Explorer on names.
+ */
+export const BEDROCK_PRODUCT_CODES: readonly string[] = ['AmazonBedrock', 'AmazonBedrockService', 'AmazonBedrockFoundationModels'];
+
+/**
+ * What the product name of a third-party model sold through AWS Marketplace ends with, e.g.
+ * "Claude Sonnet 4.5 (Amazon Bedrock Edition)" (see {@link MARKETPLACE_BILLING_ENTITY}). Cost and
+ * Usage Report queries use it to keep other Marketplace purchases out of the Bedrock scope.
+ */
+export const MARKETPLACE_BEDROCK_EDITION = '(Amazon Bedrock Edition)';
