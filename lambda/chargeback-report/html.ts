@@ -40,7 +40,8 @@ export function chartLines(report: ReportDocument): CostCenterLine[] {
 }
 
 /** Width of a bar of `amount` when the longest bar is `max`. */
-export const barWidth = (amount: number, max: number): number => (max <= 0 || amount <= 0 ? 0 : Math.round((amount / max) * CHART_BAR_WIDTH * 100) / 100);
+export const barWidth = (amount: number, max: number): number =>
+  (max <= 0 || amount <= 0 ? 0 : Math.round((amount / max) * CHART_BAR_WIDTH * 100) / 100);
 
 /**
  * A horizontal bar chart of cost per cost center, this period (dark) above the previous period

@@ -1,8 +1,8 @@
+import { cleanAmount, CostQueryResult, tagValueOf } from './cost-query';
+import { PlannedReport } from './periods';
 import {
   AttributionShare, CostCenterLine, PrincipalAttribution, REPORT_SCHEMA_VERSION, ReportDocument, ReportSettings, UNATTRIBUTED,
 } from '../../src/contracts/chargeback-report';
-import { cleanAmount, CostQueryResult, tagValueOf } from './cost-query';
-import { PlannedReport } from './periods';
 
 /** The query results a report is built from. */
 export interface ReportInputs {
@@ -83,10 +83,17 @@ export function buildReport(plan: PlannedReport, settings: ReportSettings, input
     metric: settings.metric,
     currency: inputs.current.currency ?? inputs.previous.currency ?? 'USD',
     tagKey: settings.tagKey,
-    total: { amount: total, previousAmount: previousTotal, change: cleanAmount(total - previousTotal), changeRatio: ratio(total - previousTotal, previousTotal) },
+    total: {
+      amount: total,
+      previousAmount: previousTotal,
+      change: cleanAmount(total - previousTotal),
+      changeRatio: ratio(total - previousTotal, previousTotal),
+    },
     unattributed: { amount: cleanAmount(unattributed), share: ratio(unattributed, total) },
     costCenters: lines,
-    ...(inputs.principals && settings.principalTagKey ? { principalAttribution: attribution(inputs.principals, settings, settings.principalTagKey) } : {}),
+    ...(inputs.principals && settings.principalTagKey
+      ? { principalAttribution: attribution(inputs.principals, settings, settings.principalTagKey) }
+      : {}),
     costExplorerRequests: inputs.current.requests + inputs.previous.requests + (inputs.principals?.requests ?? 0),
   };
 }
@@ -118,7 +125,8 @@ function attribution(result: CostQueryResult, settings: ReportSettings, principa
   return {
     tagKey: principalTagKey,
     byPrincipalTag: [...byPrincipal].map(([value, amount]) => ({ value, amount: cleanAmount(amount), share: ratio(amount, total) }))
-      .sort((a, b) => (a.value === UNATTRIBUTED ? 1 : 0) - (b.value === UNATTRIBUTED ? 1 : 0) || b.amount - a.amount || a.value.localeCompare(b.value)),
+      .sort((a, b) => Number(a.value === UNATTRIBUTED) - Number(b.value === UNATTRIBUTED)
+        || b.amount - a.amount || a.value.localeCompare(b.value)),
     attribution: {
       profileTagsOnly: share(quadrant.profileTagsOnly),
       principalTagsOnly: share(quadrant.principalTagsOnly),

@@ -1,7 +1,4 @@
 import type { GroupDefinition } from '@aws-sdk/client-cost-explorer';
-import { REPORT_METRICS, REPORT_SCHEMA_VERSION, ReportDocument, ReportEvent, reportKeys, ReportSettings } from '../../src/contracts/chargeback-report';
-import { errorName, Logger } from '../shared/log';
-import { RetryOptions, withLoggedRetry } from '../shared/retry';
 import { CostExplorerReader, queryCosts } from './cost-query';
 import { renderCsv } from './csv';
 import { emfDocuments } from './emf';
@@ -9,6 +6,9 @@ import { renderHtml } from './html';
 import { planReport } from './periods';
 import { buildReport } from './report-builder';
 import { summaryMessage, summarySubject } from './summary';
+import { REPORT_METRICS, REPORT_SCHEMA_VERSION, ReportDocument, ReportEvent, reportKeys, ReportSettings } from '../../src/contracts/chargeback-report';
+import { errorName, Logger } from '../shared/log';
+import { RetryOptions, withLoggedRetry } from '../shared/retry';
 
 /** The S3 calls of a run, shaped like the aggregated client's methods. */
 export interface ReportObjectStore {
@@ -118,8 +118,12 @@ export async function runReport(event: ReportEvent, ctx: ReportContext): Promise
     summaryPublished = true;
   }
   ctx.log('INFO', 'report written', {
-    period: plan.period, estimated: report.estimated, total: report.total.amount, costCenters: report.costCenters.length,
-    costExplorerRequests: report.costExplorerRequests, summaryPublished,
+    period: plan.period,
+    estimated: report.estimated,
+    total: report.total.amount,
+    costCenters: report.costCenters.length,
+    costExplorerRequests: report.costExplorerRequests,
+    summaryPublished,
   });
   return {
     status: 'written',

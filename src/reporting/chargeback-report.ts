@@ -286,7 +286,8 @@ export class ChargebackReport extends Construct {
    *   or the month (the monthly schedule)
    * @param props options of the metric
    */
-  public metricBilledCost(costCenter: string, period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metricBilledCost(costCenter: string, period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
+    props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(REPORT_METRICS.costCenterCost, { TagKey: this.tagKey, CostCenter: costCenter }, period, props);
   }
 
@@ -304,11 +305,13 @@ export class ChargebackReport extends Construct {
    * @param period whose report (the month to date by default)
    * @param props options of the metric
    */
-  public metricUnattributedPercent(period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metricUnattributedPercent(period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
+    props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(REPORT_METRICS.unattributedPercent, {}, period, props);
   }
 
-  private metric(metricName: string, dimensions: { [key: string]: string }, period: ChargebackPeriod, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  private metric(metricName: string, dimensions: { [key: string]: string }, period: ChargebackPeriod,
+    props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricNamespace,
       metricName,

@@ -80,8 +80,13 @@ describe('ChargebackReport', () => {
 
   test('tagKey, metric, prefix, report name, namespace, top cost centers, no summary', () => {
     const settings = deliveredSettings(build({
-      tagKey: 'team', metric: BudgetMetric.UNBLENDED_COST, prefix: 'finance/', reportName: 'AI spend', metricNamespace: 'Acme/Chargeback',
-      topCostCenters: 10, publishSummary: false,
+      tagKey: 'team',
+      metric: BudgetMetric.UNBLENDED_COST,
+      prefix: 'finance/',
+      reportName: 'AI spend',
+      metricNamespace: 'Acme/Chargeback',
+      topCostCenters: 10,
+      publishSummary: false,
     }).stack);
     expect(settings).toMatchObject({ tagKey: 'team', metric: 'UnblendedCost', prefix: 'finance/', reportName: 'AI spend', metricNamespace: 'Acme/Chargeback', topCostCenters: 10, byLinkedAccount: false });
     expect(settings.topicArn).toBeUndefined();

@@ -35,6 +35,8 @@ export interface AwsFakeOptions {
   readonly parameterQuota?: number;
   /** Groups (or ungrouped periods) per GetCostAndUsage page. @default 100 */
   readonly costAndUsagePageSize?: number;
+  /** Days into the next month before a month's figures are final (no longer Estimated). @default 0 */
+  readonly monthFinalAfterDays?: number;
   /** How long GetResources keeps listing a deleted Bedrock profile, as the service is reported to (ms of the fake's clock). @default 0 */
   readonly deletedResourcesListedForMs?: number;
   /** PutParameter calls admitted per second (fake clock), per account and Region. @default no limit */
@@ -112,6 +114,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     profileQuota: options.profileQuota ?? 1000,
     parameterQuota: options.parameterQuota ?? 10000,
     costAndUsagePageSize: options.costAndUsagePageSize ?? 100,
+    monthFinalAfterDays: options.monthFinalAfterDays,
     deletedResourcesListedForMs: options.deletedResourcesListedForMs,
     putParameterPerSecond: options.putParameterPerSecond,
     describeParametersScanLimit: options.describeParametersScanLimit,

@@ -65,6 +65,20 @@ describe('GetCostAndUsage', () => {
     expect(out.NextPageToken).toBeUndefined();
   });
 
+  test('monthFinalAfterDays: the previous month stays Estimated that many days into the next', async () => {
+    const estimated = async () => (await monthly({ TimePeriod: { Start: '2026-10-01', End: '2026-11-01' } })).ResultsByTime![0].Estimated;
+    const saved = fake.state.limits.monthFinalAfterDays;
+    try {
+      // the clock, 2026-11-15T10:00Z, is 14 days and 10 hours after October ended
+      fake.state.limits.monthFinalAfterDays = 15;
+      expect(await estimated()).toBe(true);
+      fake.state.limits.monthFinalAfterDays = 14;
+      expect(await estimated()).toBe(false);
+    } finally {
+      fake.state.limits.monthFinalAfterDays = saved;
+    }
+  });
+
   test('TAG group keys are key$value; inactive cost allocation tags show as untagged (key$)', async () => {
     const before = await monthly({ TimePeriod: { Start: '2026-10-01', End: '2026-11-01' }, GroupBy: [{ Type: 'TAG', Key: 'dept' }] });
     expect(before.ResultsByTime![0].Groups!.map(g => g.Keys)).toEqual([['dept$']]);

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
-import { ReportDocument } from '../../../src/contracts/chargeback-report';
+import { SETTINGS } from './support';
 import { CostQueryResult } from '../../../lambda/chargeback-report/cost-query';
 import { csvText, renderCsv } from '../../../lambda/chargeback-report/csv';
 import { emfDocuments } from '../../../lambda/chargeback-report/emf';
@@ -8,7 +8,7 @@ import { barWidth, CHART_BAR_WIDTH, CHART_MAX_BARS, chartLines, escapeHtml, rend
 import { planReport } from '../../../lambda/chargeback-report/periods';
 import { buildReport } from '../../../lambda/chargeback-report/report-builder';
 import { SUBJECT_MAX_LENGTH, summaryMessage, summarySubject } from '../../../lambda/chargeback-report/summary';
-import { SETTINGS } from './support';
+import { ReportDocument } from '../../../src/contracts/chargeback-report';
 
 const result = (groups: Array<[string[], number]>, estimated = false): CostQueryResult =>
   ({ groups: groups.map(([keys, amount]) => ({ keys, amount })), accountNames: new Map(), estimated, currency: 'USD', requests: 1 });
@@ -59,9 +59,15 @@ describe('CSV (RFC 4180)', () => {
   });
 
   test('with linked accounts: a row per account, with its name', () => {
-    const doc = { ...report([['claims', 10]]), costCenters: [{ ...report([['claims', 10]]).costCenters[0], accounts: [
-      { accountId: '111111111111', accountName: 'prod, EU', amount: 7 }, { accountId: '222222222222', amount: 3 },
-    ] }] };
+    const doc = {
+      ...report([['claims', 10]]),
+      costCenters: [{
+        ...report([['claims', 10]]).costCenters[0],
+        accounts: [
+          { accountId: '111111111111', accountName: 'prod, EU', amount: 7 }, { accountId: '222222222222', amount: 3 },
+        ],
+      }],
+    };
     const rows = parse(renderCsv(doc, true), { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => [r.cost_center, r.linked_account, r.linked_account_name, r.amount, r.share_percent]))
       .toEqual([['claims', '111111111111', 'prod, EU', '7.00', '70.00'], ['claims', '222222222222', '', '3.00', '30.00']]);
@@ -109,7 +115,7 @@ describe('HTML page', () => {
     expect(html).toContain('<div class="v" id="total">$7.00</div>');
     expect(html).toContain('SERVICE in (&quot;Amazon Bedrock&quot;)');
     expect(() => parser.parse(svgOf(html))).not.toThrow();
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(escapeHtml('<a href="x">\'&\'</a>')).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
   test('bar widths: zero and negative amounts draw nothing', () => {

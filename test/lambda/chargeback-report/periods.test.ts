@@ -15,8 +15,11 @@ describe('planReport', () => {
 
   test('monthToDate: the first of the month to today, against as many days of the month before', () => {
     expect(planReport({ period: 'monthToDate' }, at('2026-11-15T09:00:00Z'))).toEqual({
-      kind: 'monthToDate', period: { start: '2026-11-01', end: '2026-11-15' }, previousPeriod: { start: '2026-10-01', end: '2026-10-15' },
-      label: '2026-11', skipWhenFinal: false,
+      kind: 'monthToDate',
+      period: { start: '2026-11-01', end: '2026-11-15' },
+      previousPeriod: { start: '2026-10-01', end: '2026-10-15' },
+      label: '2026-11',
+      skipWhenFinal: false,
     });
   });
 

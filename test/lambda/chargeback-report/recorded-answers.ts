@@ -16,7 +16,9 @@ export const NOVEMBER_BY_ACCOUNT: Answer[] = [
   {
     GroupDefinitions: [{ Type: 'TAG', Key: 'dept' }, { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }],
     ResultsByTime: [{
-      TimePeriod: { Start: '2026-11-01', End: '2026-12-01' }, Total: {}, Estimated: true,
+      TimePeriod: { Start: '2026-11-01', End: '2026-12-01' },
+      Total: {},
+      Estimated: true,
       Groups: [group(['dept$', '111111111111'], '12.5000000001'), group(['dept$claims', '111111111111'], '600.1234567891')],
     }],
     DimensionValueAttributes: [{ Value: '111111111111', Attributes: { description: 'claims-prod' } }],
@@ -25,7 +27,9 @@ export const NOVEMBER_BY_ACCOUNT: Answer[] = [
   {
     GroupDefinitions: [{ Type: 'TAG', Key: 'dept' }, { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }],
     ResultsByTime: [{
-      TimePeriod: { Start: '2026-11-01', End: '2026-12-01' }, Total: {}, Estimated: true,
+      TimePeriod: { Start: '2026-11-01', End: '2026-12-01' },
+      Total: {},
+      Estimated: true,
       Groups: [group(['dept$claims', '222222222222'], '150.0000000000'), group(['dept$underwriting', '222222222222'], '237.3765432108')],
     }],
     DimensionValueAttributes: [{ Value: '222222222222', Attributes: { description: 'shared-ml' } }],
@@ -36,7 +40,9 @@ export const NOVEMBER_BY_ACCOUNT: Answer[] = [
 export const OCTOBER_BY_ACCOUNT: Answer[] = [{
   GroupDefinitions: [{ Type: 'TAG', Key: 'dept' }, { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' }],
   ResultsByTime: [{
-    TimePeriod: { Start: '2026-10-01', End: '2026-11-01' }, Total: {}, Estimated: false,
+    TimePeriod: { Start: '2026-10-01', End: '2026-11-01' },
+    Total: {},
+    Estimated: false,
     Groups: [group(['dept$claims', '111111111111'], '500.0000000000'), group(['dept$legacy', '111111111111'], '40.0000000000')],
   }],
   DimensionValueAttributes: [{ Value: '111111111111', Attributes: { description: 'claims-prod' } }],
@@ -46,7 +52,9 @@ export const OCTOBER_BY_ACCOUNT: Answer[] = [{
 export const NOVEMBER_BY_PRINCIPAL: Answer[] = [{
   GroupDefinitions: [{ Type: 'TAG', Key: 'dept' }, { Type: 'TAG', Key: 'iamPrincipal/dept' }],
   ResultsByTime: [{
-    TimePeriod: { Start: '2026-11-01', End: '2026-12-01' }, Total: {}, Estimated: true,
+    TimePeriod: { Start: '2026-11-01', End: '2026-12-01' },
+    Total: {},
+    Estimated: true,
     Groups: [
       group(['dept$', 'iamPrincipal/dept$'], '2.5000000000'),
       group(['dept$', 'iamPrincipal/dept$claims'], '10.0000000001'),
@@ -76,7 +84,8 @@ export const NO_SPEND = (start: string, end: string): Answer[] => [{
 }];
 
 /** A reader that answers each request from the recordings, by period, GroupBy and page token; records the requests. */
-export function recordedCostExplorer(recordings: Array<{ start: string; groupBy: string; pages: Answer[] }>): CostExplorerReader & { requests: GetCostAndUsageCommandInput[] } {
+export function recordedCostExplorer(recordings: Array<{ start: string; groupBy: string; pages: Answer[] }>):
+CostExplorerReader & { requests: GetCostAndUsageCommandInput[] } {
   const requests: GetCostAndUsageCommandInput[] = [];
   return {
     requests,

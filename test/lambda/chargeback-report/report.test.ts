@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { ReportDocument } from '../../../src/contracts/chargeback-report';
-import { bedrockBillingScope } from '../../../src/util/cost-filter';
-import { runReport } from '../../../lambda/chargeback-report/run';
 import {
   MID_OCTOBER_TO_MID_NOVEMBER, NO_SPEND, NOVEMBER_BY_ACCOUNT, NOVEMBER_BY_PRINCIPAL, OCTOBER_BY_ACCOUNT, recordedCostExplorer,
 } from './recorded-answers';
 import { memoryContext } from './support';
+import { runReport } from '../../../lambda/chargeback-report/run';
+import { ReportDocument } from '../../../src/contracts/chargeback-report';
+import { bedrockBillingScope } from '../../../src/util/cost-filter';
 
 const BY_ACCOUNT = 'TAG:dept,DIMENSION:LINKED_ACCOUNT';
 const november = () => recordedCostExplorer([
@@ -42,8 +42,14 @@ describe('runReport on recorded Cost Explorer answers', () => {
   test('totals, shares, change against the previous month, unattributed spend, linked accounts with names', async () => {
     const { json } = await novemberReport();
     expect(json).toMatchObject({
-      schemaVersion: 1, kind: 'month', estimated: true, metric: 'NetUnblendedCost', currency: 'USD', tagKey: 'dept',
-      period: { start: '2026-11-01', end: '2026-12-01' }, previousPeriod: { start: '2026-10-01', end: '2026-11-01' },
+      schemaVersion: 1,
+      kind: 'month',
+      estimated: true,
+      metric: 'NetUnblendedCost',
+      currency: 'USD',
+      tagKey: 'dept',
+      period: { start: '2026-11-01', end: '2026-12-01' },
+      previousPeriod: { start: '2026-10-01', end: '2026-11-01' },
       total: { amount: 1000, previousAmount: 540, change: 460 },
       unattributed: { amount: 12.5000000001, share: 0.0125000000 },
     });
@@ -51,7 +57,12 @@ describe('runReport on recorded Cost Explorer answers', () => {
     expect(json.costCenters.map((l) => l.costCenter)).toEqual(['claims', 'underwriting', 'fraud', 'legacy', '(unattributed)']);
     const [claims, underwriting, fraud, legacy, unattributed] = json.costCenters;
     expect(claims).toEqual({
-      costCenter: 'claims', amount: 750.1234567891, share: 0.7501234568, previousAmount: 500, change: 250.1234567891, changeRatio: 0.5002469136,
+      costCenter: 'claims',
+      amount: 750.1234567891,
+      share: 0.7501234568,
+      previousAmount: 500,
+      change: 250.1234567891,
+      changeRatio: 0.5002469136,
       inSchema: true,
       accounts: [{ accountId: '111111111111', accountName: 'claims-prod', amount: 600.1234567891 }, { accountId: '222222222222', accountName: 'shared-ml', amount: 150 }],
     });
@@ -116,7 +127,11 @@ describe('runReport on recorded Cost Explorer answers', () => {
 });
 
 describe('runReport: the monthly schedule until the month is final', () => {
-  const pages = (estimated: boolean) => [{ ...NOVEMBER_BY_ACCOUNT[0], NextPageToken: undefined, ResultsByTime: [{ ...NOVEMBER_BY_ACCOUNT[0].ResultsByTime![0], Estimated: estimated }] }];
+  const pages = (estimated: boolean) => [{
+    ...NOVEMBER_BY_ACCOUNT[0],
+    NextPageToken: undefined,
+    ResultsByTime: [{ ...NOVEMBER_BY_ACCOUNT[0].ResultsByTime![0], Estimated: estimated }],
+  }];
   const reader = (estimated: boolean) => recordedCostExplorer([
     { start: '2026-11-01', groupBy: BY_ACCOUNT, pages: pages(estimated) },
     { start: '2026-10-01', groupBy: BY_ACCOUNT, pages: OCTOBER_BY_ACCOUNT },
@@ -159,10 +174,13 @@ describe('runReport: the monthly schedule until the month is final', () => {
 
     const failing = memoryContext(reader(true), '2026-12-02T08:00:00Z', { principalTagKey: undefined });
     const put = failing.ctx.s3.putObject;
-    const s3 = { ...failing.ctx.s3, putObject: async (input: Parameters<typeof put>[0]) => {
-      if (input.Key.endsWith('.html')) throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
-      return put(input);
-    } };
+    const s3 = {
+      ...failing.ctx.s3,
+      putObject: async (input: Parameters<typeof put>[0]) => {
+        if (input.Key.endsWith('.html')) throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+        return put(input);
+      },
+    };
     await expect(runReport({ period: 'previousMonth' }, { ...failing.ctx, s3 })).rejects.toThrow('denied');
     expect([...failing.objects.keys()]).toEqual(['finance/reports/2026-11/chargeback.csv']);
     expect(failing.messages).toEqual([]);

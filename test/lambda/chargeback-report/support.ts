@@ -1,6 +1,6 @@
-import { ReportSettings } from '../../../src/contracts/chargeback-report';
-import { ReportContext } from '../../../lambda/chargeback-report/run';
 import { CostExplorerReader } from '../../../lambda/chargeback-report/cost-query';
+import { ReportContext } from '../../../lambda/chargeback-report/run';
+import { ReportSettings } from '../../../src/contracts/chargeback-report';
 import { bedrockBillingScope } from '../../../src/util/cost-filter';
 
 export const SETTINGS: ReportSettings = {

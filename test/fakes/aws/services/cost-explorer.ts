@@ -108,7 +108,7 @@ function getCostAndUsage(input: GetCostAndUsageRequest, ctx: RequestContext): Ge
   }
   const size = ctx.state.limits.costAndUsagePageSize;
   const page = entries.slice(start, start + size);
-  const openMonth = openBillingMonthStart(ctx.now);
+  const openMonth = openBillingMonthStart(ctx.now, ctx.state.limits.monthFinalAfterDays);
   const results: ResultByTime[] = [];
   for (const entry of page) {
     const p = periods[entry.period];

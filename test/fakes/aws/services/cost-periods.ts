@@ -30,9 +30,13 @@ function firstOfNextMonth(day: string): string {
   return isoDay(d);
 }
 
-/** The first day of the month `now` is in: periods ending after it are not final yet (Estimated). */
-export function openBillingMonthStart(now: Date): string {
-  return `${isoDay(now).slice(0, 7)}-01`;
+/**
+ * The first day of the earliest month that is not final at `now`: periods ending after it are
+ * Estimated. A month is final `finalAfterDays` days after it ends (0: as soon as it ends).
+ */
+export function openBillingMonthStart(now: Date, finalAfterDays = 0): string {
+  const finalAt = new Date(now.getTime() - finalAfterDays * 86_400_000);
+  return `${isoDay(finalAt).slice(0, 7)}-01`;
 }
 
 /** Checks a TimePeriod (start before end, real dates) and returns it as days. */

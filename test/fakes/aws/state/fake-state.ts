@@ -96,6 +96,11 @@ export interface FakeLimits {
   parameterQuota: number;
   /** Groups per GetCostAndUsage page (CE pages large grouped results). */
   costAndUsagePageSize: number;
+  /**
+   * Days after a month ends before Cost Explorer stops marking it Estimated (the bill is
+   * finalized some days into the next month); 0 or undefined: at once.
+   */
+  monthFinalAfterDays?: number;
   /** How long GetResources keeps listing a deleted Bedrock profile (ms of the fake's clock); 0 or undefined: not at all. */
   deletedResourcesListedForMs?: number;
   /** PutParameter calls admitted per second of the fake's clock, per account and Region; undefined: no limit. */
