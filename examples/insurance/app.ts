@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
-  BudgetThreshold, CostAlertTopic, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget,
+  BudgetThreshold, ChargebackReport, CostAlertTopic, CostAndUsageExport, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget,
   InferenceGeo, ManagementAccount, ModelSource, ProfileCatalog, ProfileResolver,
   TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
@@ -131,7 +131,9 @@ export class InsuranceBedrockStack extends Stack {
 
 /**
  * The management (payer) account's part: activates the cost allocation tags (and their
- * IAM-principal forms) and watches each department's spend for anomalies.
+ * IAM-principal forms), watches each department's spend for anomalies, sends finance a monthly
+ * chargeback report by department and linked account, and exports line items (with the calling
+ * IAM principal) for Athena.
  */
 export class InsuranceBillingStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -142,6 +144,14 @@ export class InsuranceBillingStack extends Stack {
       monitors: [byDepartment],
       threshold: AnomalyThreshold.anyOf(AnomalyThreshold.absoluteUsd(200), AnomalyThreshold.percentage(40)),
     });
+    // the previous month's report on the 2nd (rewritten until Cost Explorer finalizes it), and the month to date every morning
+    new ChargebackReport(this, 'Chargeback', {
+      tagSchema: TAG_SCHEMA,
+      byLinkedAccount: true,
+      includeIamPrincipalTags: true,
+      monthToDateSchedule: 'cron(0 7 * * ? *)',
+    });
+    new CostAndUsageExport(this, 'LineItems', { tagSchema: TAG_SCHEMA });
   }
 }
 
