@@ -75,7 +75,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['/assets/', 'cdk.out/', '/bench/results/*.json', '.tmp/', '.jsii.tabl.json', '/test/integ/*.snapshot/asset.*'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json', '/.tmp/', '/rosetta/', '.jsii.tabl.json'] },
+  // docs/images: screenshots for the README on GitHub, not for the package
+  npmIgnoreOptions: { ignorePatterns: ['/lambda/', '/examples/', '/bench/', 'cdk.out/', '/.ci/', 'tsconfig.dev.json', '/.tmp/', '/rosetta/', '.jsii.tabl.json', '/docs/images/'] },
   githubOptions: { mergify: false },
   pullRequestTemplate: false,
 });

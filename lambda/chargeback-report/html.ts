@@ -59,12 +59,14 @@ export function renderChart(report: ReportDocument): string {
     const name = escapeHtml(line.costCenter);
     const unattributed = line.costCenter === UNATTRIBUTED;
     const change = line.change > 0 ? 'up' : line.change < 0 ? 'down' : 'flat';
+    // the labels start after the longer of the two bars, so that neither covers the other
+    const labelX = LABEL_WIDTH + Math.max(barWidth(line.amount, max), barWidth(line.previousAmount, max)) + 6;
     return `<g class="row${unattributed ? ' unattributed' : ''}">`
       + `<text x="${LABEL_WIDTH - 8}" y="${y + 13}" text-anchor="end" class="label">${name}</text>`
       + `<rect class="bar current" x="${LABEL_WIDTH}" y="${y}" height="16" width="${barWidth(line.amount, max)}" data-cost-center="${name}" data-period="current" data-amount="${line.amount}"><title>${name}: ${escapeHtml(money(line.amount, report.currency))}</title></rect>`
       + `<rect class="bar previous" x="${LABEL_WIDTH}" y="${y + 18}" height="8" width="${barWidth(line.previousAmount, max)}" data-cost-center="${name}" data-period="previous" data-amount="${line.previousAmount}"><title>${name}, previous period: ${escapeHtml(money(line.previousAmount, report.currency))}</title></rect>`
-      + `<text x="${LABEL_WIDTH + barWidth(line.amount, max) + 6}" y="${y + 13}" class="value">${escapeHtml(money(line.amount, report.currency))}</text>`
-      + `<text x="${LABEL_WIDTH + barWidth(line.amount, max) + 6}" y="${y + 27}" class="change ${change}">${escapeHtml(signedPct(line.changeRatio))}</text>`
+      + `<text x="${labelX}" y="${y + 13}" class="value">${escapeHtml(money(line.amount, report.currency))}</text>`
+      + `<text x="${labelX}" y="${y + 27}" class="change ${change}">${escapeHtml(signedPct(line.changeRatio))}</text>`
       + '</g>';
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" width="100%" class="chart">`

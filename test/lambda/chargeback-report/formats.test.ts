@@ -118,6 +118,17 @@ describe('HTML page', () => {
     expect(escapeHtml('<a href="x">\'&\'</a>')).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
+  test('the amount and change labels start after the longer of the two bars (never over one)', () => {
+    const doc = report([['claims', 100], ['underwriting', 20]], [['claims', 50], ['underwriting', 90]]);
+    const rows = (parser.parse(renderChart(doc)).svg.g as Array<{ rect: Array<Record<string, string>>; text: Array<Record<string, string>> }>).slice(1);
+    for (const row of rows) {
+      const end = Math.max(...row.rect.map((r) => Number(r.x) + Number(r.width)));
+      const labels = row.text.filter((t) => t.class !== 'label');
+      expect(labels).toHaveLength(2);
+      for (const t of labels) expect(Number(t.x)).toBeGreaterThan(end);
+    }
+  });
+
   test('bar widths: zero and negative amounts draw nothing', () => {
     expect(barWidth(0, 10)).toBe(0);
     expect(barWidth(-5, 10)).toBe(0);
