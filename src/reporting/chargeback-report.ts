@@ -282,35 +282,36 @@ export class ChargebackReport extends Construct {
   /**
    * The billed cost of one cost center, as the last report found it (`BilledCost`).
    * @param costCenter the tag value, or '(unattributed)'
-   * @param period whose report: the month to date (updated by monthToDateSchedule; the default)
+   * @param reportPeriod whose report: the month to date (updated by monthToDateSchedule; the default)
    *   or the month (the monthly schedule)
    * @param props options of the metric
    */
-  public metricBilledCost(costCenter: string, period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
+  public metricBilledCost(costCenter: string, reportPeriod: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
     props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(REPORT_METRICS.costCenterCost, { TagKey: this.tagKey, CostCenter: costCenter }, period, props);
+    return this.metric(REPORT_METRICS.costCenterCost, { TagKey: this.tagKey, CostCenter: costCenter }, reportPeriod, props);
   }
 
   /**
    * The billed cost of every cost center together (`BilledCostTotal`).
-   * @param period whose report (the month to date by default)
+   * @param reportPeriod whose report (the month to date by default)
    * @param props options of the metric
    */
-  public metricBilledCostTotal(period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(REPORT_METRICS.totalCost, {}, period, props);
+  public metricBilledCostTotal(reportPeriod: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
+    props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(REPORT_METRICS.totalCost, {}, reportPeriod, props);
   }
 
   /**
    * The unattributed share of the total, in percent (`UnattributedPercent`).
-   * @param period whose report (the month to date by default)
+   * @param reportPeriod whose report (the month to date by default)
    * @param props options of the metric
    */
-  public metricUnattributedPercent(period: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
+  public metricUnattributedPercent(reportPeriod: ChargebackPeriod = ChargebackPeriod.MONTH_TO_DATE,
     props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(REPORT_METRICS.unattributedPercent, {}, period, props);
+    return this.metric(REPORT_METRICS.unattributedPercent, {}, reportPeriod, props);
   }
 
-  private metric(metricName: string, dimensions: { [key: string]: string }, period: ChargebackPeriod,
+  private metric(metricName: string, dimensions: { [key: string]: string }, reportPeriod: ChargebackPeriod,
     props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricNamespace,
@@ -319,7 +320,7 @@ export class ChargebackReport extends Construct {
       statistic: 'Maximum',
       period: Duration.days(1),
       ...props,
-      dimensionsMap: { Report: this.reportName, ...dimensions, Period: period, ...props.dimensionsMap },
+      dimensionsMap: { Report: this.reportName, ...dimensions, Period: reportPeriod, ...props.dimensionsMap },
     });
   }
 

@@ -6,6 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'csv-parse/sync';
+import { schemaErrors } from './report-schema';
 import type { ReportOutcome } from '../../../lambda/chargeback-report/run';
 import { ChargebackReport, CostAllocationTagSchema } from '../../../src';
 import { REPORT_ENV, ReportDocument } from '../../../src/contracts/chargeback-report';
@@ -145,6 +146,7 @@ describe('the shipped chargeback-report bundle', () => {
     for (const o of objects) expect(o).toMatchObject({ sse: 'aws:kms', kmsKeyId: KEY_ARN });
 
     const doc = json('2026-11');
+    expect(schemaErrors(doc)).toEqual([]);
     expect(doc.total).toMatchObject({ amount: 825, previousAmount: 400, change: 425 });
     expect(doc.unattributed).toMatchObject({ amount: 75 });
     expect(doc.costCenters.map((l) => [l.costCenter, l.amount, l.previousAmount])).toEqual([

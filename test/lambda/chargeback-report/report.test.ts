@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import {
   MID_OCTOBER_TO_MID_NOVEMBER, NO_SPEND, NOVEMBER_BY_ACCOUNT, NOVEMBER_BY_PRINCIPAL, OCTOBER_BY_ACCOUNT, recordedCostExplorer,
 } from './recorded-answers';
+import { schemaErrors } from './report-schema';
 import { memoryContext } from './support';
 import { runReport } from '../../../lambda/chargeback-report/run';
 import { ReportDocument } from '../../../src/contracts/chargeback-report';
@@ -37,6 +38,15 @@ describe('runReport on recorded Cost Explorer answers', () => {
     }
     expect(outcome).toMatchObject({ status: 'written', costExplorerRequests: 4, estimated: true, total: 1000, currency: 'USD' });
     expect(json.costExplorerRequests).toBe(4);
+  });
+
+  test('the document conforms to the published JSON Schema (docs/chargeback-report.schema.json), which rejects what it should', async () => {
+    const { json } = await novemberReport();
+    expect(schemaErrors(json)).toEqual([]);
+    const { costExplorerRequests: _dropped, ...missing } = json;
+    expect(schemaErrors(missing)).toEqual(["/ must have required property 'costExplorerRequests'"]);
+    expect(schemaErrors({ ...json, kind: 'weekly' })).toContain('/kind must be equal to one of the allowed values');
+    expect(schemaErrors({ ...json, extra: 1 })).toContain('/ must NOT have additional properties');
   });
 
   test('totals, shares, change against the previous month, unattributed spend, linked accounts with names', async () => {
