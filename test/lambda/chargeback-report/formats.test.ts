@@ -120,7 +120,8 @@ describe('HTML page', () => {
 
   test('the amount and change labels start after the longer of the two bars (never over one)', () => {
     const doc = report([['claims', 100], ['underwriting', 20]], [['claims', 50], ['underwriting', 90]]);
-    const rows = (parser.parse(renderChart(doc)).svg.g as Array<{ rect: Array<Record<string, string>>; text: Array<Record<string, string>> }>).slice(1);
+    type Row = { rect: Array<Record<string, string>>; text: Array<Record<string, string>> };
+    const rows = (parser.parse(renderChart(doc)).svg.g as Row[]).slice(1);
     for (const row of rows) {
       const end = Math.max(...row.rect.map((r) => Number(r.x) + Number(r.width)));
       const labels = row.text.filter((t) => t.class !== 'label');
