@@ -179,7 +179,9 @@ export interface CostAndUsageExportProps {
  * the management account to see every member account.
  *
  * @example
- * new CostAndUsageExport(billingStack, 'Cur', { tagSchema: CostAllocationTagSchema.standard() });
+ * // in a us-east-1 stack of the management account
+ * const lineItems = new CostAndUsageExport(this, 'Cur', { tagSchema: CostAllocationTagSchema.standard() });
+ * // lineItems.databaseName, lineItems.tableName and lineItems.namedQueries are ready in Athena
  */
 export class CostAndUsageExport extends Construct {
   /** The bucket the export is delivered to. */
