@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
-  BudgetThreshold, ChargebackReport, CostAlertTopic, CostAndUsageExport, CostAllocationTagActivation, CostAllocationTagSchema, CostAnomalyMonitor, CostCenter, CostCenterBudget,
+  BudgetThreshold, ChargebackReport, CostAlertTopic, CostAndUsageExport, CostAllocationTagActivation, CostAllocationTagSchema,
+  CostAnomalyMonitor, CostCenter, CostCenterBudget,
   InferenceGeo, ManagementAccount, ModelSource, ProfileCatalog, ProfileResolver,
   TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
