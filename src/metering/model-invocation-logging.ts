@@ -164,7 +164,7 @@ export class ModelInvocationLogging extends Construct {
     const stack = Stack.of(this);
     const first = stack.node.tryFindChild(PROVIDER_ID) as InvocationLoggingProvider | undefined;
     if (first) {
-      throw propError(this, 'ModelInvocationLogging', `is one per account and Region (Bedrock keeps one model invocation logging configuration), `
+      throw propError(this, 'ModelInvocationLogging', 'is one per account and Region (Bedrock keeps one model invocation logging configuration), '
         + `and ${first.configuredBy} configures it in stack ${stack.node.path} already`);
     }
     this.validate(props);

@@ -37,7 +37,11 @@ describe('ModelInvocationLogging', () => {
       LogGroupName: { Ref: Match.stringLikeRegexp('^LoggingLogs') },
       RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LoggingRole'), 'Arn'] },
       BucketName: Match.absent(),
-      TextDataDelivery: false, ImageDataDelivery: false, EmbeddingDataDelivery: false, VideoDataDelivery: false, AudioDataDelivery: false,
+      TextDataDelivery: false,
+      ImageDataDelivery: false,
+      EmbeddingDataDelivery: false,
+      VideoDataDelivery: false,
+      AudioDataDelivery: false,
       AdoptExisting: false,
     });
     template.resourceCountIs('AWS::S3::Bucket', 0);
@@ -92,11 +96,13 @@ describe('ModelInvocationLogging', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties(INVOCATION_LOGGING_RESOURCE_TYPE, { AdoptExisting: true });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'PassAdoptedLoggingRole',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:role/*']] },
-        Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'PassAdoptedLoggingRole',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:role/*']] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+        })]),
+      },
     });
   });
 
@@ -109,16 +115,23 @@ describe('ModelInvocationLogging', () => {
       BucketName: { Ref: Match.stringLikeRegexp('^LoggingBucket') }, KeyPrefix: 'bedrock-invocation-logs', TextDataDelivery: true,
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([{
-        Sid: 'AmazonBedrockLogsWrite', Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^LoggingBucket'), 'Arn'] }, '/bedrock-invocation-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/*']] },
-        Condition: SOURCE_CONDITIONS,
-      }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'AmazonBedrockLogsWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'bedrock.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^LoggingBucket'), 'Arn'] }, '/bedrock-invocation-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/*']] },
+          Condition: SOURCE_CONDITIONS,
+        }]),
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([{
-        Sid: 'AmazonBedrockLogsEncrypt', Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'kms:GenerateDataKey', Resource: '*', Condition: SOURCE_CONDITIONS,
-      }]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'AmazonBedrockLogsEncrypt', Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'kms:GenerateDataKey', Resource: '*', Condition: SOURCE_CONDITIONS,
+        }]),
+      },
     });
     const { statements } = loggingRolePolicy(template);
     expect(statements.map((s) => s.Sid)).toEqual(['WriteInvocationLogStream', 'WriteLargeData', 'EncryptLargeData']);

@@ -45,8 +45,13 @@ function synth(props: ConstructorParameters<typeof ModelInvocationLogging>[2] = 
 }
 
 const event = (RequestType: string, LogicalResourceId: string, ResourceProperties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  RequestType, LogicalResourceId, ResourceProperties, StackId: STACK_ID, RequestId: `r-${Math.random()}`,
-  ResourceType: INVOCATION_LOGGING_RESOURCE_TYPE, ...extra,
+  RequestType,
+  LogicalResourceId,
+  ResourceProperties,
+  StackId: STACK_ID,
+  RequestId: `r-${Math.random()}`,
+  ResourceType: INVOCATION_LOGGING_RESOURCE_TYPE,
+  ...extra,
 });
 
 describe('invocation logging lifecycle through the shipped bundle, with the deployed role policy', () => {
@@ -57,8 +62,11 @@ describe('invocation logging lifecycle through the shipped bundle, with the depl
     });
     expect(fake.state.invocationLogging()).toEqual({
       cloudWatchConfig: { logGroupName: LOG_GROUP, roleArn: ROLE },
-      textDataDeliveryEnabled: false, imageDataDeliveryEnabled: false, embeddingDataDeliveryEnabled: false,
-      videoDataDeliveryEnabled: false, audioDataDeliveryEnabled: false,
+      textDataDeliveryEnabled: false,
+      imageDataDeliveryEnabled: false,
+      embeddingDataDeliveryEnabled: false,
+      videoDataDeliveryEnabled: false,
+      audioDataDeliveryEnabled: false,
     });
 
     const v2 = synth({ textDataDelivery: true });

@@ -10,18 +10,30 @@ const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/Stack-LoggingRole`;
 const STACK = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/Stack/1`;
 const PROPS = {
-  SchemaVersion: '1', LogGroupName: '/bedrock/invocations', RoleArn: ROLE, TextDataDelivery: 'false', ImageDataDelivery: 'false',
-  EmbeddingDataDelivery: 'false', VideoDataDelivery: 'false', AudioDataDelivery: 'false', AdoptExisting: 'false',
+  SchemaVersion: '1',
+  LogGroupName: '/bedrock/invocations',
+  RoleArn: ROLE,
+  TextDataDelivery: 'false',
+  ImageDataDelivery: 'false',
+  EmbeddingDataDelivery: 'false',
+  VideoDataDelivery: 'false',
+  AudioDataDelivery: 'false',
+  AdoptExisting: 'false',
 };
 const METADATA_ONLY: LoggingConfig = {
   cloudWatchConfig: { logGroupName: '/bedrock/invocations', roleArn: ROLE },
-  textDataDeliveryEnabled: false, imageDataDeliveryEnabled: false, embeddingDataDeliveryEnabled: false,
-  videoDataDeliveryEnabled: false, audioDataDeliveryEnabled: false,
+  textDataDeliveryEnabled: false,
+  imageDataDeliveryEnabled: false,
+  embeddingDataDeliveryEnabled: false,
+  videoDataDeliveryEnabled: false,
+  audioDataDeliveryEnabled: false,
 };
 const EXISTING: LoggingConfig = {
   cloudWatchConfig: { logGroupName: '/security/bedrock', roleArn: `arn:aws:iam::${ACCOUNT}:role/SecurityLogging` },
   s3Config: { bucketName: 'security-logs', keyPrefix: 'bedrock' },
-  textDataDeliveryEnabled: true, imageDataDeliveryEnabled: true, embeddingDataDeliveryEnabled: false,
+  textDataDeliveryEnabled: true,
+  imageDataDeliveryEnabled: true,
+  embeddingDataDeliveryEnabled: false,
 };
 
 let fake: AwsFake;
@@ -47,8 +59,15 @@ afterAll(async () => {
 
 type Props = Record<string, unknown>;
 const ev = (RequestType: string, ResourceProperties: Props, extra: Props = {}) => ({
-  RequestType, ResourceProperties: { ServiceToken: 'x', ...ResourceProperties }, LogicalResourceId: 'Logging', StackId: STACK,
-  RequestId: 'r', ResponseURL: 'u', ServiceToken: 'x', ResourceType: 'Custom::BedrockModelInvocationLogging', ...extra,
+  RequestType,
+  ResourceProperties: { ServiceToken: 'x', ...ResourceProperties },
+  LogicalResourceId: 'Logging',
+  StackId: STACK,
+  RequestId: 'r',
+  ResponseURL: 'u',
+  ServiceToken: 'x',
+  ResourceType: 'Custom::BedrockModelInvocationLogging',
+  ...extra,
 }) as never;
 const create = (props: Props = PROPS, extra: Props = {}) => onEvent(ev('Create', props, extra), ctx);
 const update = (props: Props, old: Props = PROPS) => onEvent(ev('Update', props, { PhysicalResourceId: INVOCATION_LOGGING_PHYSICAL_ID, OldResourceProperties: old }), ctx);

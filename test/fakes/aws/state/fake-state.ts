@@ -128,6 +128,8 @@ export class FakeState {
   public readonly objectStore = new ObjectStore();
   /** SNS topics and what was published to them. */
   public readonly topics = new TopicStore();
+  /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
+  public readonly rejectedLoggingDestinations = new Set<string>();
   private readonly accounts = new Map<string, AccountState>();
 
   constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
@@ -220,9 +222,6 @@ export class FakeState {
   public published(topicArn: string): PublishedMessage[] {
     return this.topics.published(topicArn);
   }
-
-  /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
-  public readonly rejectedLoggingDestinations = new Set<string>();
 
   /** Seeds (or with undefined removes) the model invocation logging configuration of an account and Region. */
   public setInvocationLogging(config: LoggingConfig | undefined, region?: string, accountId?: string): void {
