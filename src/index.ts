@@ -29,3 +29,5 @@ export * from './catalog';
 export * from './reporting';
 // anomaly
 export * from './anomaly';
+// metering
+export * from './metering';

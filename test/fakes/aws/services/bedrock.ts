@@ -7,6 +7,7 @@ import { continueAfter, encodeToken, fingerprint, pageAfter } from '../paging';
 import { LOWER_ALPHANUMERIC, randomString } from '../random-id';
 import { operation, RequestContext, ServiceDefinition } from '../service-definition';
 import { serviceError } from '../service-error';
+import { invocationLoggingHandlers } from './bedrock-logging';
 import {
   DEFAULT_SYSTEM_PROFILES, parseSystemProfileId, resolveModelSource, SystemProfileId, systemProfileAvailableIn, systemProfileModels,
 } from './bedrock-model-sources';
@@ -100,7 +101,7 @@ function taggableProfile(resourceArn: string, ctx: RequestContext): StoredProfil
   return profile;
 }
 
-/** The Bedrock control-plane fake (rest-json): application inference profiles and their tags. */
+/** The Bedrock control-plane fake (rest-json): application inference profiles and their tags, model invocation logging (bedrock-logging.ts). */
 export function bedrockService(options: BedrockFakeOptions = {}): ServiceDefinition {
   const systemCatalog = (options.systemProfiles ?? DEFAULT_SYSTEM_PROFILES)
     .map(id => parseSystemProfileId(id) ?? (() => { throw new Error(`unknown geography in system profile ${id}`); })())
@@ -218,6 +219,8 @@ export function bedrockService(options: BedrockFakeOptions = {}): ServiceDefinit
         const profile = taggableProfile(input.resourceARN!, ctx);
         return { tags: tagListOf(ctx.regionState.resources.tagsOf(profile.arn)) };
       }),
+
+      ...invocationLoggingHandlers(),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { LoggingConfig } from '@aws-sdk/client-bedrock';
 import { partitionOf } from '../sigv4-scope';
 import { AccessPolicies } from './access-policies';
 import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
@@ -50,6 +51,8 @@ export class RegionState {
   /** SSM parameters by name: every kept version, oldest first. */
   public readonly parameters = new Map<string, StoredParameter[]>();
   public profileSeq = 0;
+  /** The model invocation logging configuration (Put/Get/DeleteModelInvocationLoggingConfiguration); undefined: logging off. */
+  public invocationLogging?: LoggingConfig;
 
   constructor(public readonly accountId: string, public readonly region: string) {}
 }
@@ -125,6 +128,8 @@ export class FakeState {
   public readonly objectStore = new ObjectStore();
   /** SNS topics and what was published to them. */
   public readonly topics = new TopicStore();
+  /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
+  public readonly rejectedLoggingDestinations = new Set<string>();
   private readonly accounts = new Map<string, AccountState>();
 
   constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
@@ -218,8 +223,28 @@ export class FakeState {
     return this.topics.published(topicArn);
   }
 
+  /** Seeds (or with undefined removes) the model invocation logging configuration of an account and Region. */
+  public setInvocationLogging(config: LoggingConfig | undefined, region?: string, accountId?: string): void {
+    this.region(region, accountId).invocationLogging = config === undefined ? undefined : JSON.parse(JSON.stringify(config));
+  }
+
+  /** The model invocation logging configuration of an account and Region (undefined: logging off). */
+  public invocationLogging(region?: string, accountId?: string): LoggingConfig | undefined {
+    return this.region(region, accountId).invocationLogging;
+  }
+
+  /**
+   * Makes PutModelInvocationLoggingConfiguration refuse a destination (a role ARN, log group name or
+   * bucket name) as Bedrock does when it cannot write there: `ValidationException: Failed to validate
+   * permissions for log group: …`.
+   */
+  public rejectLoggingDestination(nameOrArn: string): void {
+    this.rejectedLoggingDestinations.add(nameOrArn);
+  }
+
   /** Forgets every account, resource, record, bucket, topic and issued credential. */
   public reset(): void {
+    this.rejectedLoggingDestinations.clear();
     this.objectStore.clear();
     this.topics.clear();
     this.accounts.clear();
