@@ -1,9 +1,9 @@
 import { BedrockClient, InferenceProfileSummary, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
-import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
 import { errorName, Logger } from './log';
 import { collectPages } from './paging';
 import { RetryOptions, withRetry } from './retry';
+import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
 
 /**
  * Shared by the profile resolver and the spend meter: one scan of the account's tagged
@@ -92,7 +92,10 @@ export async function scanProfilesWithStats(ctx: ScanContext): Promise<{ entries
     // the models the profile routes to (foundation-model ARNs, one per Region): the spend meter prices by them
     const modelArns = (profile.models ?? []).map((m) => m.modelArn).filter((a): a is string => !!a);
     entries.push({
-      arn: profile.inferenceProfileArn!, id: profile.inferenceProfileId!, name: profile.inferenceProfileName!, tags,
+      arn: profile.inferenceProfileArn!,
+      id: profile.inferenceProfileId!,
+      name: profile.inferenceProfileName!,
+      tags,
       ...(modelArns.length > 0 ? { modelArns } : {}),
     });
   }

@@ -28,20 +28,30 @@ export interface MetricInput {
   readonly now: number;
 }
 
+/** The sum of one metric's values in one minute. */
+interface Group {
+  readonly time: number;
+  readonly dims: Record<string, string>;
+  nano: number;
+}
+
 export function meterEmfDocuments(input: MetricInput): string[] {
   const doc = (timestamp: number, dimensions: string[], values: Record<string, string | number>, metrics: string[], unit = 'None') => JSON.stringify({
-    _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: input.namespace, Dimensions: [dimensions], Metrics: metrics.map((Name) => ({ Name, Unit: unit })) }] },
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: input.namespace, Dimensions: [dimensions], Metrics: metrics.map((Name) => ({ Name, Unit: unit })) }],
+    },
     Meter: input.meterName,
     ...values,
   });
-  const sum = (groups: Map<string, { time: number; dims: Record<string, string>; nano: number }>, key: string, time: number, dims: Record<string, string>, nano: number) => {
+  const sum = (groups: Map<string, Group>, key: string, time: number, dims: Record<string, string>, nano: number) => {
     const g = groups.get(key) ?? { time, dims, nano: 0 };
     g.nano += nano;
     groups.set(key, g);
   };
-  const byCostCenter = new Map<string, { time: number; dims: Record<string, string>; nano: number }>();
-  const bypass = new Map<string, { time: number; dims: Record<string, string>; nano: number }>();
-  const principals = new Map<string, { time: number; dims: Record<string, string>; nano: number }>();
+  const byCostCenter = new Map<string, Group>();
+  const bypass = new Map<string, Group>();
+  const principals = new Map<string, Group>();
   for (const c of input.counted) {
     const minute = Math.floor(c.time / 60_000) * 60_000;
     sum(byCostCenter, `${c.costCenter}\u0000${minute}`, minute, { CostCenter: c.costCenter }, c.costNanoUsd);

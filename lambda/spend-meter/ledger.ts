@@ -1,4 +1,6 @@
-import { AttributeValue, BatchGetItemCommand, DynamoDBClient, TransactWriteItem, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  AttributeValue, BatchGetItemCommand, DynamoDBClient, KeysAndAttributes, TransactWriteItem, TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { Principal } from './attribution';
 import {
   costCenterTotalKey, LEDGER_ATTRIBUTES as A, ledgerPeriod, LedgerKey, principalTotalKey, requestKey,
@@ -82,8 +84,7 @@ export async function recordCharges(ctx: LedgerContext, charges: readonly Charge
   const unique: Charge[] = [];
   for (const c of charges) {
     const key = markerKey(c).pk;
-    if (seen.has(key)) duplicates.push(c);
-    else {
+    if (seen.has(key)) {duplicates.push(c);} else {
       seen.add(key);
       unique.push(c);
     }
@@ -115,7 +116,9 @@ export function chunks(charges: readonly Charge[], maxItems: number): Charge[][]
   return out;
 }
 
-async function writeChunk(ctx: LedgerContext, chunk: Charge[], outcome: { counted: Charge[]; duplicates: Charge[]; transactions: number; conflictRetries: number }) {
+type MutableOutcome = { -readonly [K in keyof LedgerOutcome]: LedgerOutcome[K] };
+
+async function writeChunk(ctx: LedgerContext, chunk: Charge[], outcome: MutableOutcome) {
   let pending = chunk;
   const sleep = ctx.sleep ?? realSleep;
   const random = ctx.random ?? Math.random;
@@ -252,7 +255,7 @@ export async function readTotals(ctx: LedgerContext, keys: readonly LedgerKey[])
   const out = new Map<string, bigint>();
   const unique = [...new Map(keys.map((k) => [keyString(k), k])).values()];
   for (let i = 0; i < unique.length; i += MAX_BATCH_GET_KEYS) {
-    let request: Record<string, { Keys: Array<Record<string, AttributeValue>>; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
+    let request: Record<string, KeysAndAttributes> | undefined = {
       [ctx.tableName]: { Keys: unique.slice(i, i + MAX_BATCH_GET_KEYS).map(keyAttributes), ProjectionExpression: 'pk, sk, #c', ExpressionAttributeNames: { '#c': A.costNanoUsd } },
     };
     for (let round = 0; request && Object.keys(request).length > 0; round++) {

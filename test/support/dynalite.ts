@@ -27,10 +27,10 @@ export interface Dynalite {
   readonly endpoint: string;
   /** a client for the test's own reads and setup (maxAttempts 1) */
   readonly client: DynamoDBClient;
-  /** a new client of the same database */
-  newClient(): DynamoDBClient;
   /** TransactWriteItems requests answered, by outcome */
   readonly transactions: { committed: number; cancelled: number; rejected: number };
+  /** a new client of the same database */
+  newClient(): DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -100,10 +100,21 @@ export async function createLedgerTable(client: DynamoDBClient, tableName: strin
 }
 
 interface TransactAction {
-  readonly Put?: { TableName: string; Item: Record<string, AttributeValue>; ConditionExpression?: string;
-    ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> };
-  readonly Update?: { TableName: string; Key: Record<string, AttributeValue>; UpdateExpression: string; ConditionExpression?: string;
-    ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> };
+  readonly Put?: {
+    TableName: string;
+    Item: Record<string, AttributeValue>;
+    ConditionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  };
+  readonly Update?: {
+    TableName: string;
+    Key: Record<string, AttributeValue>;
+    UpdateExpression: string;
+    ConditionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  };
 }
 
 interface Answer {
@@ -152,7 +163,10 @@ async function transact(client: DynamoDBClient, actions: TransactAction[]): Prom
         ? await client.send(new PutItemCommand({ ...action.Put, ReturnValues: 'ALL_OLD' }))
         : await client.send(new UpdateItemCommand({ ...action.Update!, ReturnValues: 'ALL_OLD' }));
       const old = out.Attributes;
-      undo.push(() => (old ? client.send(new PutItemCommand({ TableName: table, Item: old })) : client.send(new DeleteItemCommand({ TableName: table, Key: keys[i] }))));
+      const key = keys[i];
+      undo.push(() => (old
+        ? client.send(new PutItemCommand({ TableName: table, Item: old }))
+        : client.send(new DeleteItemCommand({ TableName: table, Key: key }))));
       reasons.push({ Code: 'None' });
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;

@@ -6,10 +6,10 @@
  */
 import { BedrockClient, CreateInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ACCOUNT, invocationRecord, REGION, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
 import { costCenterTotalKey, METER_ENV } from '../../../src/contracts/spend-meter';
 import { createLedgerTable, Dynalite, startDynalite } from '../../support/dynalite';
 import { loadShippedBundle, ShippedBundle } from '../../support/shipped-bundle';
-import { ACCOUNT, invocationRecord, REGION, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 jest.setTimeout(30_000);

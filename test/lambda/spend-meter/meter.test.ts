@@ -5,13 +5,14 @@
  * limits.
  */
 import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { ACCOUNT, CLAIMS_PROFILE_ARN, CLAIMS_PROFILE_ID, invocationRecord, REGION, ROLE_SESSION, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
+import { silentLogger } from '../../../lambda/shared/log';
 import { chunks, MAX_TRANSACTION_ITEMS } from '../../../lambda/spend-meter/ledger';
 import { ProfileDirectory } from '../../../lambda/spend-meter/profile-directory';
 import { meterBatch, MeterContext } from '../../../lambda/spend-meter/run';
+import { ProfileIndexEntry } from '../../../src/contracts/profile-resolver';
 import { costCenterTotalKey, LedgerKey, principalTotalKey, requestKey } from '../../../src/contracts/spend-meter';
-import { silentLogger } from '../../../lambda/shared/log';
 import { createLedgerTable, Dynalite, startDynalite } from '../../support/dynalite';
-import { ACCOUNT, CLAIMS_PROFILE_ARN, CLAIMS_PROFILE_ID, invocationRecord, REGION, ROLE_SESSION, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
 
 jest.setTimeout(60_000);
 
@@ -20,7 +21,7 @@ let table = 0;
 let lines: string[];
 let scans: number;
 
-const PROFILES = [
+const PROFILES: ProfileIndexEntry[] = [
   { arn: CLAIMS_PROFILE_ARN, id: CLAIMS_PROFILE_ID, name: 'claims', tags: { dept: 'claims' }, modelArns: [`arn:aws:bedrock:us-east-1::foundation-model/${SONNET}`] },
   { arn: CLAIMS_PROFILE_ARN.replace(CLAIMS_PROFILE_ID, 'untagged0001'), id: 'untagged0001', name: 'other', tags: { team: 'x' } },
 ];
@@ -46,7 +47,9 @@ const pr = (name: string, period: string) => principalTotalKey(name, period, ACC
 
 /** 1,000 input + 500 output + 10,000 cache read + 2,000 cache write tokens of Sonnet 4.5 (in-Region price): $0.02343 */
 const SONNET_NANO = 3_300_000 + 8_250_000 + 3_300_000 + 8_250_000;
-const claims = (requestId: string, timestamp?: string) => invocationRecord({ requestId, timestamp, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000 });
+const claims = (requestId: string, timestamp?: string) => invocationRecord({
+  requestId, timestamp, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000,
+});
 
 beforeAll(async () => {
   db = await startDynalite();
@@ -62,7 +65,9 @@ test('a batch: totals per cost center and principal (month and day), bypass apar
     invocationRecord({ requestId: 'r4', errorCode: 'ThrottlingException' }),
     'garbage',
   ]));
-  expect(summary).toMatchObject({ records: 5, priced: 4, unpriced: 0, malformed: 1, failed: 1, bypass: 1, counted: 4, duplicates: 0, transactions: 1 });
+  expect(summary).toMatchObject({
+    records: 5, priced: 4, unpriced: 0, malformed: 1, failed: 1, bypass: 1, counted: 4, duplicates: 0, transactions: 1,
+  });
   expect(summary.costCenters).toEqual({ 'claims': 2 * SONNET_NANO, '(bypass)': 3_300_000 });
   expect(await total(ctx, cc('claims', 'M#2026-11'))).toMatchObject({ costNanoUsd: String(2 * SONNET_NANO), invocations: '3', inputTokens: '2000', cacheReadTokens: '20000' });
   expect(await total(ctx, cc('claims', 'D#2026-11-30'))).toMatchObject({ costNanoUsd: String(2 * SONNET_NANO) });
@@ -112,7 +117,11 @@ test('500 records: exact totals in transactions of at most 100 actions, and agai
   const ctx = await context();
   const principals = 60;
   const records = Array.from({ length: 500 }, (_, i) => invocationRecord({
-    requestId: `bulk-${i}`, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000,
+    requestId: `bulk-${i}`,
+    input: 1000,
+    output: 500,
+    cacheRead: 10_000,
+    cacheWrite: 2000,
     arn: `arn:aws:sts::123456789012:assumed-role/ClaimsApp/user-${i % principals}`,
   }));
   const before = { ...db.transactions };
@@ -128,8 +137,18 @@ test('500 records: exact totals in transactions of at most 100 actions, and agai
 
 test('chunks keep markers plus distinct totals within TransactWriteItems\' 100 actions', () => {
   const charge = (i: number, principal: string) => ({
-    requestId: `q${i}`, accountId: ACCOUNT, region: REGION, time: Date.parse('2026-11-30T00:00:00Z'), costCenter: 'claims', bypass: false,
-    principal: { name: principal, owner: principal }, costNanoUsd: 1, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0,
+    requestId: `q${i}`,
+    accountId: ACCOUNT,
+    region: REGION,
+    time: Date.parse('2026-11-30T00:00:00Z'),
+    costCenter: 'claims',
+    bypass: false,
+    principal: { name: principal, owner: principal },
+    costNanoUsd: 1,
+    inputTokens: 1,
+    outputTokens: 1,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
   });
   // one principal: 96 markers + 4 totals = 100
   expect(chunks(Array.from({ length: 200 }, (_, i) => charge(i, 'p')), MAX_TRANSACTION_ITEMS).map((c) => c.length)).toEqual([96, 96, 8]);
@@ -143,7 +162,8 @@ test('DynamoDB refuses more than 100 actions and two actions on one item (what t
   const put = (i: number) => ({ Put: { TableName: ctx.settings.tableName, Item: { pk: { S: `x${i}` }, sk: { S: 's' } } } });
   await expect(db.client.send(new TransactWriteItemsCommand({ TransactItems: Array.from({ length: 101 }, (_, i) => put(i)) }))).rejects.toMatchObject({ name: 'ValidationException' });
   await expect(db.client.send(new TransactWriteItemsCommand({ TransactItems: [put(1), put(1)] }))).rejects.toMatchObject({ name: 'ValidationException' });
-  await expect(db.client.send(new TransactWriteItemsCommand({ TransactItems: Array.from({ length: 100 }, (_, i) => put(i)) }))).resolves.toBeDefined();
+  const hundred = Array.from({ length: 100 }, (_, i) => put(i));
+  await expect(db.client.send(new TransactWriteItemsCommand({ TransactItems: hundred }))).resolves.toBeDefined();
 });
 
 test('a cancelled transaction lists a reason per action in order: ConditionalCheckFailed for the failed condition, None for the others', async () => {

@@ -1,15 +1,23 @@
+import { CLAIMS_PROFILE_ARN, invocationRecord, NOVA, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
 import { modelTarget, normalizePrincipal, profileModel } from '../../../lambda/spend-meter/attribution';
 import { PriceTable } from '../../../lambda/spend-meter/pricing';
 import { decodeSubscriptionEvent, parseBatch, parseRecord } from '../../../lambda/spend-meter/records';
 import { costOfUsage } from '../../../src/contracts/usage-cost';
-import { CLAIMS_PROFILE_ARN, invocationRecord, NOVA, SETTINGS, SONNET, subscriptionEvent } from './fixtures';
 
 describe('invocation log records', () => {
   test('a Converse record with prompt caching: every documented token count is read', () => {
     const r = parseRecord(JSON.stringify(invocationRecord({ requestId: 'r1', input: 35, output: 446, cacheRead: 12262, cacheWrite: 100 })));
     expect(r).toMatchObject({
-      requestId: 'r1', accountId: '123456789012', region: 'us-east-1', operation: 'Converse', modelId: CLAIMS_PROFILE_ARN,
-      inputTokens: 35, outputTokens: 446, cacheReadTokens: 12262, cacheWriteTokens: 100, time: Date.parse('2026-11-30T12:00:05Z'),
+      requestId: 'r1',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      operation: 'Converse',
+      modelId: CLAIMS_PROFILE_ARN,
+      inputTokens: 35,
+      outputTokens: 446,
+      cacheReadTokens: 12262,
+      cacheWriteTokens: 100,
+      time: Date.parse('2026-11-30T12:00:05Z'),
     });
   });
 
