@@ -5,7 +5,7 @@ import { awscdk, javascript, JsonFile, TextFile } from 'projen';
 const CDK_VERSION = '2.257.0';
 
 /** The handlers bundled at library build time (lambda/<name>/index.ts → assets/lambda/<name>/index.js). */
-const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-provider', 'profile-resolver', 'tag-activator'];
+const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-provider', 'profile-resolver', 'spend-meter', 'tag-activator'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-cost-governance',
@@ -42,6 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // handler SDK clients: bundled into assets/ at build time, never runtime deps of the library
     '@aws-sdk/client-bedrock@^3',
     '@aws-sdk/client-cost-explorer@^3',
+    '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-resource-groups-tagging-api@^3',
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',
@@ -52,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // tests
     'aws-sdk-client-mock@^4.1.0',
     'ajv@^8',
+    // the spend meter's ledger against a real DynamoDB implementation
+    'dynalite@^3',
     // the chargeback report's CSV read by a real RFC 4180 parser, its SVG by a strict XML parser
     'csv-parse@^6',
     'fast-xml-parser@^5',

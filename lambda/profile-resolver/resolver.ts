@@ -2,14 +2,14 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { readCatalogEntry } from './catalog-entry';
 import { ResolverConfig } from './config';
 import { ambiguous, notFound, unavailable } from './errors';
-import { ScanContext, scanProfilesWithStats } from './profile-index';
-import { CacheRead, ExpiringSet, Loaded, RefreshingCache } from './refreshing-cache';
 import { parameterName, parseRequest, tagSetKey } from './request';
 import { SnapshotStore } from './snapshot';
-import { TagIndex } from './tag-index';
 import { APPLICATION_PROFILE_ARN } from '../../src/contracts/bedrock-rules';
 import { ProfileIndexEntry, ResolveRequest, ResolveResponse } from '../../src/contracts/profile-resolver';
 import { errorMessage, errorName } from '../shared/log';
+import { ScanContext, scanProfilesWithStats } from '../shared/profile-index';
+import { CacheRead, ExpiringSet, Loaded, RefreshingCache } from '../shared/refreshing-cache';
+import { TagIndex } from '../shared/tag-index';
 
 /** Clients, retry settings, logger, clock (epoch ms) and the optional snapshot store. */
 export interface ResolverContext extends ScanContext {

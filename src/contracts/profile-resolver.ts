@@ -90,6 +90,11 @@ export interface ProfileIndexEntry {
   readonly id: string;
   readonly name: string;
   readonly tags: { readonly [key: string]: string };
+  /**
+   * the foundation-model ARNs the profile routes to (ListInferenceProfiles' `models`), which the
+   * spend meter prices by; absent in snapshots written before it was added
+   */
+  readonly modelArns?: readonly string[];
 }
 
 /** Environment variables the ProfileResolver construct sets on the function. */

@@ -5,41 +5,12 @@ import { modelIdProblem } from './model-id';
 import { ModelSource } from './model-source';
 import { ServiceTier } from './service-tier';
 import { formatPrice, PRICE_MAX_DECIMALS, TOKEN_KINDS } from './token-kinds';
+import { lookupPrice, priceKey as tableKey } from '../contracts/price-lookup';
+import type { TokenPrice } from '../contracts/usage-cost';
 import { METRIC_ID } from '../util/metric-ids';
 
-/**
- * The prices of a model, in USD per 1,000 tokens (literal numbers ≥ 0, at most 12 decimals).
- *
- * Input tokens are those neither read from nor written to the prompt cache: Bedrock counts
- * cache reads and writes apart (metrics `CacheReadInputTokenCount`, `CacheWriteInputTokenCount`)
- * and bills them at their own rates.
- */
-export interface TokenPrice {
-  /** USD per 1,000 input tokens. */
-  readonly inputPer1kTokens: number;
-  /** USD per 1,000 output tokens. */
-  readonly outputPer1kTokens: number;
-
-  /**
-   * USD per 1,000 input tokens read from the prompt cache (a cache hit). Anthropic's models on
-   * Amazon Bedrock: 0.1 × the input price; Amazon Nova: 0.25 × (a 75 % discount).
-   * @default - cache reads are not priced: they add nothing to the estimate, and the cost
-   * model does not read `CacheReadInputTokenCount`. Leave it out only for models without
-   * prompt caching, or the estimate undercounts cached workloads.
-   */
-  readonly cacheReadPer1kTokens?: number;
-
-  /**
-   * USD per 1,000 input tokens written to the prompt cache. Anthropic's models on Amazon
-   * Bedrock: 1.25 × the input price for the 5-minute cache (writes to the 1-hour cache cost
-   * 2 ×, but the metric does not tell them apart: price at the TTL you use most); Amazon Nova:
-   * 0 (no charge for cache writes).
-   * @default - cache writes are not priced: they add nothing to the estimate, and the cost
-   * model does not read `CacheWriteInputTokenCount`. Leave it out only for models without
-   * prompt caching or with free cache writes.
-   */
-  readonly cacheWritePer1kTokens?: number;
-}
+// TokenPrice's one home is the cost model's contract (the spend meter's handler prices with it)
+export { TokenPrice } from '../contracts/usage-cost';
 
 /** The price of one model in a {@link ModelPricing} table. */
 export interface ModelPrice extends TokenPrice {
@@ -281,8 +252,7 @@ export class ModelPricing {
    * @returns undefined when the table has no price for the model (in that tier) and no fallback
    */
   public priceOf(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): TokenPrice | undefined {
-    const find = (g?: InferenceGeo) => this.prices.find((p) => priceKey(p.modelId, p.geo, p.tier) === priceKey(modelId, g, tier));
-    const found = (geo ? find(geo) : undefined) ?? find(undefined);
+    const found = lookupPrice((key) => this.prices.find((p) => priceKey(p.modelId, p.geo, p.tier) === key), modelId, geo?.prefix, tier?.name);
     if (found) return tokenPriceOf(found);
     return this.fallbackFor(tier);
   }
@@ -367,7 +337,7 @@ function modelPriceProblems(price: ModelPrice): string[] {
 }
 
 function priceKey(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): string {
-  return `${modelId}@${geo?.prefix ?? ''}#${tier?.name ?? ServiceTier.STANDARD.name}`;
+  return tableKey(modelId, geo?.prefix, tier?.name);
 }
 
 function describeKey(modelId: string, geo?: InferenceGeo, tier?: ServiceTier): string {

@@ -1,29 +1,12 @@
-import type { TokenPrice } from './model-pricing';
+import { TOKEN_KINDS, type TokenKind, type TokenPrice } from '../contracts/usage-cost';
 
 /*
  * The kinds of tokens the cost model prices, and how prices are written into metric math
  * (internal; no AWS CDK dependency, see `usage-cost.ts`).
  */
 
-/** A kind of token the cost model prices: its price in a `TokenPrice` and its count in a `TokenUsage`. */
-export interface TokenKind {
-  /** Short name, for messages. */
-  readonly name: string;
-  /** The price field. */
-  readonly price: 'inputPer1kTokens' | 'outputPer1kTokens' | 'cacheReadPer1kTokens' | 'cacheWritePer1kTokens';
-  /** The count field. */
-  readonly usage: 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens';
-  /** Whether a price must give it (input and output) or may leave it out (cache reads and writes). */
-  readonly required: boolean;
-}
-
-/** The four kinds of tokens, in the order of the cost sum (internal). */
-export const TOKEN_KINDS: readonly TokenKind[] = [
-  { name: 'input', price: 'inputPer1kTokens', usage: 'inputTokens', required: true },
-  { name: 'output', price: 'outputPer1kTokens', usage: 'outputTokens', required: true },
-  { name: 'cache read', price: 'cacheReadPer1kTokens', usage: 'cacheReadTokens', required: false },
-  { name: 'cache write', price: 'cacheWritePer1kTokens', usage: 'cacheWriteTokens', required: false },
-];
+// the token kinds' one home is the cost model's contract (the spend meter's handler uses them too)
+export { TOKEN_KINDS, TokenKind } from '../contracts/usage-cost';
 
 /**
  * The kinds of tokens a price charges for: input and output always; cache reads and writes

@@ -1,6 +1,6 @@
 import { recordingLogger } from './mock-account';
 import { dispatch, IndexOwner } from '../../../lambda/profile-resolver/dispatch';
-import { ExpiringSet, RefreshingCache } from '../../../lambda/profile-resolver/refreshing-cache';
+import { ExpiringSet, RefreshingCache } from '../../../lambda/shared/refreshing-cache';
 import { ProfileIndexEntry, RESOLVER_ERRORS } from '../../../src/contracts/profile-resolver';
 
 const ENTRY: ProfileIndexEntry = { arn: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc', id: 'abc', name: 'claims', tags: { dept: 'claims' } };

@@ -1,7 +1,7 @@
 import { ListInferenceProfilesCommand, ThrottlingException } from '@aws-sdk/client-bedrock';
 import { GetResourcesCommand, ThrottledException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { arnOf, contextFor, fleet, mockAccount, recordingLogger, TestClock } from './mock-account';
-import { PROFILE_RESOURCE_TYPE, scanProfiles, scanProfilesWithStats } from '../../../lambda/profile-resolver/profile-index';
+import { PROFILE_RESOURCE_TYPE, scanProfiles, scanProfilesWithStats } from '../../../lambda/shared/profile-index';
 
 const clock = new TestClock();
 

@@ -1,9 +1,14 @@
 import { BedrockClient, InferenceProfileSummary, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import { errorName, Logger } from './log';
+import { collectPages } from './paging';
+import { RetryOptions, withRetry } from './retry';
 import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
-import { errorName, Logger } from '../shared/log';
-import { collectPages } from '../shared/paging';
-import { RetryOptions, withRetry } from '../shared/retry';
+
+/**
+ * Shared by the profile resolver and the spend meter: one scan of the account's tagged
+ * application inference profiles (see scanProfiles).
+ */
 
 /** What a scan needs: the two clients (built with maxAttempts 1), retry settings and a logger. */
 export interface ScanContext {
@@ -84,7 +89,15 @@ export async function scanProfilesWithStats(ctx: ScanContext): Promise<{ entries
       untagged++;
       continue;
     }
-    entries.push({ arn: profile.inferenceProfileArn!, id: profile.inferenceProfileId!, name: profile.inferenceProfileName!, tags });
+    // the models the profile routes to (foundation-model ARNs, one per Region): the spend meter prices by them
+    const modelArns = (profile.models ?? []).map((m) => m.modelArn).filter((a): a is string => !!a);
+    entries.push({
+      arn: profile.inferenceProfileArn!,
+      id: profile.inferenceProfileId!,
+      name: profile.inferenceProfileName!,
+      tags,
+      ...(modelArns.length > 0 ? { modelArns } : {}),
+    });
   }
   const stats: ScanStats = {
     taggingPages: tagged.pages,

@@ -1,17 +1,20 @@
 import { ProfileIndexEntry } from '../../src/contracts/profile-resolver';
 
 /**
+ * Shared by the profile resolver and the spend meter.
  * The profiles of one scan, indexed to answer any tag set and any ARN without another API call:
  * a posting list per `key=value`, intersected from the shortest one. Immutable once built.
  */
 export class TagIndex {
   public readonly size: number;
   private readonly byArn = new Map<string, ProfileIndexEntry>();
+  private readonly byId = new Map<string, ProfileIndexEntry>();
   private readonly byTag = new Map<string, ProfileIndexEntry[]>();
 
   constructor(public readonly entries: readonly ProfileIndexEntry[], public readonly builtAt: number) {
     for (const entry of entries) {
       this.byArn.set(entry.arn, entry);
+      this.byId.set(entry.id, entry);
       for (const [key, value] of Object.entries(entry.tags)) {
         const posting = this.byTag.get(tagKey(key, value));
         if (posting) posting.push(entry);
@@ -24,6 +27,11 @@ export class TagIndex {
   /** The profile with this ARN, if the scan found it active and tagged. */
   public byProfileArn(arn: string): ProfileIndexEntry | undefined {
     return this.byArn.get(arn);
+  }
+
+  /** The profile with this ID (the last part of its ARN), if the scan found it active and tagged. */
+  public byProfileId(id: string): ProfileIndexEntry | undefined {
+    return this.byId.get(id);
   }
 
   /** Every profile that carries each of `tags` with that exact value, sorted by name then ARN. */

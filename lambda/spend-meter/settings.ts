@@ -1,0 +1,39 @@
+import { METER_DEFAULTS, METER_ENV, METER_SCHEMA_VERSION, MeterSettings } from '../../src/contracts/spend-meter';
+import { TOKEN_KINDS } from '../../src/contracts/usage-cost';
+
+/** Reads and checks the settings the construct wrote (METER_ENV.settings); a bad one throws at the first invocation. */
+export function meterSettingsFromEnv(env: Record<string, string | undefined>): MeterSettings {
+  const raw = env[METER_ENV.settings];
+  if (!raw) throw new Error(`${METER_ENV.settings} is not set`);
+  let parsed: MeterSettings;
+  try {
+    parsed = JSON.parse(raw) as MeterSettings;
+  } catch {
+    throw new Error(`${METER_ENV.settings} is not JSON`);
+  }
+  return checkSettings(parsed);
+}
+
+export function checkSettings(s: MeterSettings): MeterSettings {
+  const problems: string[] = [];
+  if (s.version !== METER_SCHEMA_VERSION) problems.push(`version must be ${METER_SCHEMA_VERSION} (got ${s.version})`);
+  for (const field of ['meterName', 'tableName', 'tagKey'] as const) {
+    if (typeof s[field] !== 'string' || s[field].length === 0) problems.push(`${field} must be a non-empty string`);
+  }
+  if (!Array.isArray(s.prices)) problems.push('prices must be a list');
+  (s.prices ?? []).forEach((p, i) => {
+    if (typeof p.modelId !== 'string' || p.modelId.length === 0) problems.push(`prices[${i}].modelId must be a non-empty string`);
+    for (const k of TOKEN_KINDS) {
+      const v = p[k.price];
+      if (v === undefined && !k.required) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`prices[${i}].${k.price} must be a number ≥ 0`);
+    }
+  });
+  if (problems.length > 0) throw new Error(`${METER_ENV.settings}: ${problems.join('; ')}`);
+  return {
+    ...s,
+    metricNamespace: s.metricNamespace || METER_DEFAULTS.metricNamespace,
+    principalMetricThresholdUsd: s.principalMetricThresholdUsd ?? METER_DEFAULTS.principalMetricThresholdUsd,
+    requestTtlSeconds: s.requestTtlSeconds ?? METER_DEFAULTS.requestTtlSeconds,
+  };
+}
