@@ -69,7 +69,7 @@ export interface MeterSettings {
 
 /** Defaults the construct applies. */
 export const METER_DEFAULTS = {
-  metricNamespace: 'BedrockCostGovernance/SpendMeter',
+  metricNamespace: 'CdkBedrockCostGovernance/SpendMeter',
   principalMetricThresholdUsd: 10,
   /**
    * Seven days. CloudWatch Logs invokes a subscription's Lambda function asynchronously, and
