@@ -1,4 +1,4 @@
-import { cleanAmount, CostQueryResult, tagValueOf } from './cost-query';
+import { cleanAmount, CostQueryResult, tagValueOf } from '../shared/cost-query';
 import { PlannedReport } from './periods';
 import {
   AttributionShare, CostCenterLine, PrincipalAttribution, REPORT_SCHEMA_VERSION, ReportDocument, ReportSettings, UNATTRIBUTED,

@@ -1,5 +1,5 @@
 import type { GroupDefinition } from '@aws-sdk/client-cost-explorer';
-import { CostExplorerReader, queryCosts } from './cost-query';
+import { CostExplorerReader, queryCosts } from '../shared/cost-query';
 import { renderCsv } from './csv';
 import { emfDocuments } from './emf';
 import { renderHtml } from './html';

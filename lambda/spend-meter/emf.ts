@@ -9,8 +9,8 @@ import { BYPASS_COST_CENTER, METER_METRICS } from '../../src/contracts/spend-met
  *
  * - `MeteredCost` (USD) per cost center and minute of invocation (dimensions Meter, CostCenter),
  *   bypass spend as CostCenter `(bypass)`: a Sum over 1 minute is the cost per minute;
- * - `BypassCost` (USD) per principal's role or user (dimensions Meter, Principal): bounded by the
- *   roles and users, not by session names;
+ * - `BypassCost` (USD) and `BypassInvocations` (count) per principal's role or user (dimensions
+ *   Meter, Principal): bounded by the roles and users, not by session names;
  * - `PrincipalCost` (USD) per principal (session) only for principals whose month's total has
  *   reached the threshold: session names are unbounded, and each dimension value is a custom metric;
  * - `MeterRecords`, `MalformedRecords`, `DuplicateRecords`, `UnpricedRecords` per batch (dimension Meter).
@@ -33,6 +33,7 @@ interface Group {
   readonly time: number;
   readonly dims: Record<string, string>;
   nano: number;
+  count: number;
 }
 
 export function meterEmfDocuments(input: MetricInput): string[] {
@@ -45,8 +46,9 @@ export function meterEmfDocuments(input: MetricInput): string[] {
     ...values,
   });
   const sum = (groups: Map<string, Group>, key: string, time: number, dims: Record<string, string>, nano: number) => {
-    const g = groups.get(key) ?? { time, dims, nano: 0 };
+    const g = groups.get(key) ?? { time, dims, nano: 0, count: 0 };
     g.nano += nano;
+    g.count++;
     groups.set(key, g);
   };
   const byCostCenter = new Map<string, Group>();
@@ -63,7 +65,22 @@ export function meterEmfDocuments(input: MetricInput): string[] {
     for (const g of groups.values()) lines.push(doc(g.time, ['Meter', dimension], { ...g.dims, [metric]: g.nano / NANO_PER_USD }, [metric]));
   };
   emit(byCostCenter, 'CostCenter', METER_METRICS.costCenterCost);
-  emit(bypass, 'Principal', METER_METRICS.bypassCost);
+  for (const g of bypass.values()) {
+    lines.push(JSON.stringify({
+      _aws: {
+        Timestamp: g.time,
+        CloudWatchMetrics: [{
+          Namespace: input.namespace,
+          Dimensions: [['Meter', 'Principal']],
+          Metrics: [{ Name: METER_METRICS.bypassCost, Unit: 'None' }, { Name: METER_METRICS.bypassInvocations, Unit: 'Count' }],
+        }],
+      },
+      Meter: input.meterName,
+      ...g.dims,
+      [METER_METRICS.bypassCost]: g.nano / NANO_PER_USD,
+      [METER_METRICS.bypassInvocations]: g.count,
+    }));
+  }
   emit(principals, 'Principal', METER_METRICS.principalCost);
   lines.push(doc(input.now, ['Meter'], {
     [METER_METRICS.records]: input.counts.records,

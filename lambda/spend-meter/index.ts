@@ -1,11 +1,16 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { CapReader } from './caps';
+import { liftDenies, LiftSummary } from './enforcement-lift';
 import { ProfileDirectory } from './profile-directory';
+import { reconcile, ReconcileSummary } from './reconcile';
 import { SubscriptionEvent } from './records';
-import { meterBatch, MeterContext, MeterSummary } from './run';
+import { enforcementContext, meterBatch, MeterContext, MeterSummary } from './run';
 import { meterSettingsFromEnv } from './settings';
-import { METER_DEFAULTS } from '../../src/contracts/spend-meter';
+import { METER_DEFAULTS, MeterControlEvent } from '../../src/contracts/spend-meter';
 import { jsonLogger } from '../shared/log';
 import { retryOptionsFromEnv } from '../shared/retry';
 
@@ -13,9 +18,12 @@ import { retryOptionsFromEnv } from '../shared/retry';
 const dynamodb = new DynamoDBClient({ maxAttempts: 1 });
 const bedrock = new BedrockClient({ maxAttempts: 1 });
 const tagging = new ResourceGroupsTaggingAPIClient({ maxAttempts: 1 });
+const sns = new SNSClient({ maxAttempts: 1 });
+// Cost Explorer has one endpoint per partition: the SDK's endpoint rules send the request there whatever AWS_REGION is
+const ce = new CostExplorerClient({ maxAttempts: 1 });
 const retry = retryOptionsFromEnv(process.env);
 
-/** The container's settings and profile index (it lives as long as the container), built at the first invocation. */
+/** The container's settings, profile index, cap cache and role IDs (they live as long as the container), built at the first invocation. */
 let built: Omit<MeterContext, 'emit'> | undefined;
 
 function container(): Omit<MeterContext, 'emit'> {
@@ -26,12 +34,36 @@ function container(): Omit<MeterContext, 'emit'> {
     now: Date.now,
     ttlMs: (settings.profileIndexTtlSeconds ?? METER_DEFAULTS.profileIndexTtlSeconds) * 1000,
   });
-  built = { settings, dynamodb, directory, retry, log: jsonLogger, now: Date.now };
+  const caps = new CapReader({ client: dynamodb, tableName: settings.tableName, retry, log: jsonLogger }, Date.now,
+    (settings.enforcement?.capCacheSeconds ?? METER_DEFAULTS.capCacheSeconds) * 1000);
+  // No IAM client: @aws-sdk/client-iam is not a dependency yet. Once it is, pass
+  // `iam: new IAM({ maxAttempts: 1 })` (its aggregated client has the IamWriter methods) and
+  // `roles: new RoleIds(iam, retry, jsonLogger)`; until then crossings are notified, not denied.
+  const enforcement = { caps, sns };
+  built = { settings, dynamodb, directory, retry, log: jsonLogger, now: Date.now, enforcement };
   return built;
 }
 
-/** Entry point: a CloudWatch Logs subscription event of Bedrock's invocation log group. */
-export async function handler(event: SubscriptionEvent): Promise<MeterSummary> {
-  // EMF lines go to stdout whatever LOG_LEVEL says: they are the metrics, not logs
-  return meterBatch({ ...container(), emit: (line) => process.stdout.write(`${line}\n`) }, event);
+// EMF lines go to stdout whatever LOG_LEVEL says: they are the metrics, not logs
+const emit = (line: string) => void process.stdout.write(`${line}\n`);
+
+/**
+ * Entry point: a CloudWatch Logs subscription event of Bedrock's invocation log group, or a
+ * control event from the construct's schedules: `{ "action": "lift" }` (hourly),
+ * `{ "action": "liftAll" }` (stack deletion), `{ "action": "reconcile" }` (daily).
+ */
+export async function handler(event: SubscriptionEvent | MeterControlEvent): Promise<MeterSummary | LiftSummary | ReconcileSummary> {
+  const ctx = { ...container(), emit };
+  if ('action' in event) {
+    switch (event.action) {
+      case 'lift':
+      case 'liftAll':
+        return liftDenies(enforcementContext(ctx, ctx.enforcement!), event.action === 'liftAll');
+      case 'reconcile':
+        return reconcile({ ...ctx, ce: { getCostAndUsage: (input) => ce.send(new GetCostAndUsageCommand(input)) } }, event.day);
+      default:
+        throw new Error(`unknown action ${JSON.stringify((event as { action: unknown }).action)}`);
+    }
+  }
+  return meterBatch(ctx, event);
 }

@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { attribute } from './attribution';
+import { CapReader, findCrossings, touchedSubjects } from './caps';
 import { meterEmfDocuments } from './emf';
+import { enforceCrossings, EnforcementContext, EnforcementResult } from './enforcement';
+import { IamWriter, RoleIds } from './enforcement-iam';
 import { Charge, LedgerContext, readTotals, recordCharges, totalsMapKey } from './ledger';
 import { PriceTable } from './pricing';
 import { ProfileDirectory } from './profile-directory';
@@ -23,6 +27,18 @@ export interface MeterContext {
   readonly sleep?: Sleep;
   /** actions per transaction (tests) */
   readonly maxTransactionItems?: number;
+  /** caps and their enforcement; absent: caps are not checked */
+  readonly enforcement?: MeterEnforcementClients;
+}
+
+/** What the caps' check and enforcement need besides the meter's context. */
+export interface MeterEnforcementClients {
+  readonly caps: CapReader;
+  /** absent: this build has no IAM client (crossings are notified, not denied) */
+  readonly iam?: IamWriter;
+  /** role IDs by name (needs `iam`) */
+  readonly roles?: RoleIds;
+  readonly sns?: SNSClient;
 }
 
 /** What one batch did. */
@@ -46,6 +62,8 @@ export interface MeterSummary {
   readonly transactions: number;
   /** nano-dollars added per cost center (bypass as `(bypass)`) by this invocation */
   readonly costCenters: Record<string, number>;
+  /** caps found crossed after the writes, and what became of each */
+  readonly enforcements?: ReadonlyArray<Pick<EnforcementResult, 'outcome' | 'action'> & { scope: string; subject: string; period: string }>;
 }
 
 /** Meters one subscription event: decode, parse, attribute, price, record once, publish metrics. */
@@ -120,5 +138,21 @@ export async function meterBatch(ctx: MeterContext, event: SubscriptionEvent): P
     now: ctx.now(),
   })) ctx.emit(line);
   ctx.log('INFO', 'metered', { ...summary, logGroup: batch.logGroup, conflictRetries: outcome.conflictRetries });
-  return summary;
+  if (!ctx.enforcement) return summary;
+  // after the writes: every subject the batch touched (duplicates too: a retried batch checks again)
+  const enforcement = enforcementContext(ctx, ctx.enforcement);
+  const crossings = await findCrossings({ client: ctx.dynamodb, tableName: ctx.settings.tableName, retry: ctx.retry, log: ctx.log },
+    ctx.enforcement.caps, touchedSubjects([...outcome.counted, ...outcome.duplicates]), ctx.now());
+  const results = crossings.length > 0 ? await enforceCrossings(enforcement, crossings) : [];
+  return {
+    ...summary,
+    enforcements: results.map((r) => ({ scope: r.crossing.scope, subject: r.crossing.name, period: r.crossing.period, outcome: r.outcome, action: r.action })),
+  };
+}
+
+/** The enforcement's context from the meter's. */
+export function enforcementContext(ctx: Omit<MeterContext, 'directory'>, clients: MeterEnforcementClients): EnforcementContext {
+  return {
+    dynamodb: ctx.dynamodb, settings: ctx.settings, retry: ctx.retry, log: ctx.log, now: ctx.now, emit: ctx.emit, ...clients,
+  };
 }

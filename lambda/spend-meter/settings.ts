@@ -29,6 +29,7 @@ export function checkSettings(s: MeterSettings): MeterSettings {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`prices[${i}].${k.price} must be a number ≥ 0`);
     }
   });
+  problems.push(...enforcementProblems(s));
   if (problems.length > 0) throw new Error(`${METER_ENV.settings}: ${problems.join('; ')}`);
   return {
     ...s,
@@ -36,4 +37,24 @@ export function checkSettings(s: MeterSettings): MeterSettings {
     principalMetricThresholdUsd: s.principalMetricThresholdUsd ?? METER_DEFAULTS.principalMetricThresholdUsd,
     requestTtlSeconds: s.requestTtlSeconds ?? METER_DEFAULTS.requestTtlSeconds,
   };
+}
+
+/** Checks of the enforcement and reconciliation settings. */
+function enforcementProblems(s: MeterSettings): string[] {
+  const problems: string[] = [];
+  const e = s.enforcement;
+  if (e !== undefined) {
+    if (e.topicArn !== undefined && !/^arn:aws[a-z-]*:sns:/.test(e.topicArn)) problems.push('enforcement.topicArn must be an SNS topic ARN');
+    if (e.capCacheSeconds !== undefined && !(Number.isInteger(e.capCacheSeconds) && e.capCacheSeconds >= 0)) problems.push('enforcement.capCacheSeconds must be an integer ≥ 0');
+    if (e.policyNamePrefix !== undefined && !/^[\w+=,.@-]{1,40}$/.test(e.policyNamePrefix)) problems.push('enforcement.policyNamePrefix must match [\\w+=,.@-]{1,40}');
+    for (const [cc, deny] of Object.entries(e.costCenters ?? {})) {
+      if (!/^arn:aws[a-z-]*:iam::\d{12}:policy\//.test(deny?.denyPolicyArn ?? '')) problems.push(`enforcement.costCenters['${cc}'].denyPolicyArn must be an IAM managed policy ARN`);
+      if (!Array.isArray(deny?.roleNames) || deny.roleNames.some((r) => typeof r !== 'string' || r.length === 0 || r.includes('/'))) {
+        problems.push(`enforcement.costCenters['${cc}'].roleNames must be a list of role names (not ARNs)`);
+      }
+    }
+  }
+  const lag = s.reconciliation?.lagDays;
+  if (lag !== undefined && !(Number.isInteger(lag) && lag >= 1 && lag <= 30)) problems.push('reconciliation.lagDays must be an integer in 1–30');
+  return problems;
 }

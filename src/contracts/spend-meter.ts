@@ -65,6 +65,64 @@ export interface MeterSettings {
   readonly requestTtlSeconds: number;
   /** seconds the profile index is fresh before a rescan (default {@link METER_DEFAULTS}.profileIndexTtlSeconds) */
   readonly profileIndexTtlSeconds?: number;
+  /** what the meter does when a cap is crossed; absent: caps are still checked and notified, nothing is denied */
+  readonly enforcement?: MeterEnforcementSettings;
+  /** the daily comparison with Cost Explorer ({ "action": "reconcile" }); absent: reconciliation is off */
+  readonly reconciliation?: MeterReconciliationSettings;
+}
+
+/**
+ * How the meter enforces caps (see lambda/spend-meter/enforcement.ts). The construct creates,
+ * per cost center, a managed policy holding the library's deny-invocation statement
+ * (src/contracts/deny-invocation.ts `denyInvocationStatement(<the cost center's profile ARNs>)`,
+ * the same statement as BudgetEnforcement's) and names the roles the cost center's grants name;
+ * the function attaches it (iam:AttachRolePolicy / DetachRolePolicy, condition iam:PolicyARN).
+ * Principals are denied with inline policies named `<policyNamePrefix>-Monthly-<session>` /
+ * `-Daily-<session>` (roles: iam:PutRolePolicy / DeleteRolePolicy / GetRole on any role of the
+ * account whose session spends; users: iam:PutUserPolicy / DeleteUserPolicy).
+ */
+export interface MeterEnforcementSettings {
+  /** the cost alert topic (sns:Publish); absent: no notification */
+  readonly topicArn?: string;
+  /** per cost center (tag value): its deny policy and the role names to attach it to */
+  readonly costCenters?: Record<string, MeterCostCenterDeny>;
+  /** seconds a cap read from the table is reused (default {@link METER_DEFAULTS}.capCacheSeconds) */
+  readonly capCacheSeconds?: number;
+  /** the prefix of the inline deny policies' names (default {@link METER_DEFAULTS}.policyNamePrefix); [\w+=,.@-], ≤ 40 chars */
+  readonly policyNamePrefix?: string;
+}
+
+/** A cost center's deny, made by the construct. */
+export interface MeterCostCenterDeny {
+  /** ARN of the managed policy with the deny-invocation statement on the cost center's profile ARNs */
+  readonly denyPolicyArn: string;
+  /** names (not ARNs) of the roles of this account it is attached to */
+  readonly roleNames: readonly string[];
+}
+
+/** The reconciliation's Cost Explorer query (the chargeback report's, lambda/shared/cost-query.ts). */
+export interface MeterReconciliationSettings {
+  /** the Cost Explorer cost metric (default {@link METER_DEFAULTS}.reconciliationMetric) */
+  readonly metric?: string;
+  /**
+   * the billing scope as a Cost Explorer `Expression` (API casing), as the chargeback report's
+   * `filter`: it should narrow to Amazon Bedrock and to the meter's account and Region, which is
+   * all the meter sees
+   */
+  readonly filter?: object;
+  /** days back from today (UTC) of the day compared (default {@link METER_DEFAULTS}.reconciliationLagDays) */
+  readonly lagDays?: number;
+}
+
+/** The events the function takes besides CloudWatch Logs batches (the construct schedules them). */
+export interface MeterControlEvent {
+  /**
+   * `lift`: remove denies whose period has rolled over or whose cap was raised (hourly);
+   * `liftAll`: remove every deny (stack deletion); `reconcile`: compare with Cost Explorer (daily)
+   */
+  readonly action: 'lift' | 'liftAll' | 'reconcile';
+  /** `reconcile` only: the day compared (YYYY-MM-DD), instead of today − lagDays */
+  readonly day?: string;
 }
 
 /** Defaults the construct applies. */
@@ -80,6 +138,16 @@ export const METER_DEFAULTS = {
    */
   requestTtlSeconds: 7 * 86_400,
   profileIndexTtlSeconds: 300,
+  /** an operator's raise of a cap is seen within a minute, without a deployment */
+  capCacheSeconds: 60,
+  policyNamePrefix: 'BedrockSpendCap',
+  reconciliationMetric: 'UnblendedCost',
+  /**
+   * Two days: AWS billing data "is updated up to three times daily"
+   * (https://docs.aws.amazon.com/cost-management/latest/userguide/ce-api-best-practices.html),
+   * so yesterday's cost may still be incomplete at the daily run; the day before is compared.
+   */
+  reconciliationLagDays: 2,
 } as const;
 
 /**
@@ -91,7 +159,13 @@ export const METER_DEFAULTS = {
  * | running total of a cost center | `CC#<cost center>` | `<period>#<account>#<Region>` | costNanoUsd, invocations, token counts |
  * | running total of a principal | `PRINCIPAL#<principal>` | `<period>#<account>#<Region>` | the same, plus bypassNanoUsd |
  * | a counted request | `REQUEST#<account>#<Region>#<requestId>` | `REQUEST` | expiresAt, costNanoUsd, costCenter |
- * | a cap (read by the enforcement, later) | `CAP#CC#<cost center>` or `CAP#PRINCIPAL#<principal>` | `CAP` | monthlyUsd, dailyUsd |
+ * | a cap | `CAP#CC#<cost center>` or `CAP#PRINCIPAL#<principal>` | `CAP` | monthlyUsd, dailyUsd |
+ * | an enforcement | `ENFORCED` | `<CC or PRINCIPAL>#<period>#<name>` | see {@link ENFORCED_ATTRIBUTES} |
+ *
+ * A principal's cap is looked up under its own name (a session ARN, a user ARN), then under its
+ * role's ARN (`CAP#PRINCIPAL#arn:aws:iam::<account>:role/<name>`), which caps each session of the
+ * role (not the role's sessions together). Enforcement markers share one partition so that the
+ * hourly lift reads them with one Query; they are few (one per subject over its cap per period).
  *
  * A period is `M#YYYY-MM` (month) or `D#YYYY-MM-DD` (day), UTC, of the invocation's own timestamp
  * (not of its delivery). Totals are per account and Region: the meter reads one Region's log
@@ -153,10 +227,36 @@ export function requestKey(accountId: string, region: string, requestId: string)
   return { pk: `REQUEST#${accountId}#${region}#${requestId}`, sk: 'REQUEST' };
 }
 
-/** The key of a cap (defined here; the enforcement reads it in a later version). */
+/** The key of a cap. */
 export function capKey(scope: 'CC' | 'PRINCIPAL', name: string): LedgerKey {
   return { pk: `CAP#${scope}#${name}`, sk: 'CAP' };
 }
+
+/** The key of an enforcement's marker: its conditional Put decides, among concurrent batches, who acts. */
+export function enforcedKey(scope: 'CC' | 'PRINCIPAL', name: string, period: string): LedgerKey {
+  return { pk: 'ENFORCED', sk: `${scope}#${period}#${name}` };
+}
+
+/** Attribute names of an enforcement's marker. */
+export const ENFORCED_ATTRIBUTES = {
+  scope: 'scope',
+  subject: 'subject',
+  /** `M#YYYY-MM` or `D#YYYY-MM-DD` */
+  period: 'period',
+  /** `pending` while the deny is being applied, then `applied` */
+  state: 'state',
+  /** epoch ms of the claim (a `pending` marker older than 5 minutes is taken over) */
+  claimedAt: 'claimedAt',
+  /** attach-policy | session-deny | user-deny | needs-scp | notify-only */
+  action: 'action',
+  spendNanoUsd: 'spendNanoUsd',
+  capUsd: 'capUsd',
+  policyArn: 'policyArn',
+  roleNames: 'roleNames',
+  policyName: 'policyName',
+  roleName: 'roleName',
+  userName: 'userName',
+} as const;
 
 /** A ledger item's key. */
 export interface LedgerKey {
@@ -231,4 +331,17 @@ export const METER_METRICS = {
   malformed: 'MalformedRecords',
   duplicates: 'DuplicateRecords',
   unpriced: 'UnpricedRecords',
+  /** invocations that bypassed the profiles, per principal's role or user (dimensions Meter, Principal) */
+  bypassInvocations: 'BypassInvocations',
+  /** denies applied (dimensions Meter, Scope = CostCenter | Principal) */
+  enforcements: 'Enforcements',
+  /** denies lifted (dimensions Meter, Scope) */
+  enforcementsLifted: 'EnforcementsLifted',
+  /** reconciliation, per cost center (dimensions Meter, CostCenter) and in total (dimension Meter), USD of the day compared */
+  reconciledMetered: 'ReconciledMeteredCost',
+  reconciledBilled: 'ReconciledBilledCost',
+  /** metered − billed (USD) */
+  costDrift: 'CostDrift',
+  /** metered ÷ billed (absent when billed is 0) */
+  costDriftRatio: 'CostDriftRatio',
 } as const;

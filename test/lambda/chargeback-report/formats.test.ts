@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { SETTINGS } from './support';
-import { CostQueryResult } from '../../../lambda/chargeback-report/cost-query';
+import { CostQueryResult } from '../../../lambda/shared/cost-query';
 import { csvText, renderCsv } from '../../../lambda/chargeback-report/csv';
 import { emfDocuments } from '../../../lambda/chargeback-report/emf';
 import { barWidth, CHART_BAR_WIDTH, CHART_MAX_BARS, chartLines, escapeHtml, renderChart, renderHtml } from '../../../lambda/chargeback-report/html';

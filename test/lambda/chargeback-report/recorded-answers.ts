@@ -5,7 +5,7 @@
  * Amounts are decimal strings with many places, as Cost Explorer writes them.
  */
 import type { GetCostAndUsageCommandInput, GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
-import type { CostExplorerReader } from '../../../lambda/chargeback-report/cost-query';
+import type { CostExplorerReader } from '../../../lambda/shared/cost-query';
 
 type Answer = Omit<GetCostAndUsageCommandOutput, '$metadata'>;
 const usd = (amount: string) => ({ NetUnblendedCost: { Amount: amount, Unit: 'USD' } });

@@ -1,4 +1,4 @@
-import { CostExplorerReader } from '../../../lambda/chargeback-report/cost-query';
+import { CostExplorerReader } from '../../../lambda/shared/cost-query';
 import { ReportContext } from '../../../lambda/chargeback-report/run';
 import { ReportSettings } from '../../../src/contracts/chargeback-report';
 import { bedrockBillingScope } from '../../../src/util/cost-filter';

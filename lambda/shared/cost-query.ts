@@ -1,10 +1,10 @@
 import type { Expression, GetCostAndUsageCommandInput, GetCostAndUsageCommandOutput, GroupDefinition } from '@aws-sdk/client-cost-explorer';
 import { ReportPeriod } from '../../src/contracts/chargeback-report';
-import { Logger } from '../shared/log';
-import { collectPages } from '../shared/paging';
-import { RetryOptions, withLoggedRetry } from '../shared/retry';
+import { Logger } from './log';
+import { collectPages } from './paging';
+import { RetryOptions, withLoggedRetry } from './retry';
 
-/** The one Cost Explorer call the report makes, shaped like the aggregated client's method. */
+/** The one Cost Explorer call the chargeback report and the spend meter's reconciliation make, shaped like the aggregated client's method. */
 export interface CostExplorerReader {
   getCostAndUsage(input: GetCostAndUsageCommandInput): Promise<GetCostAndUsageCommandOutput>;
 }
