@@ -65,6 +65,46 @@ export interface MeterSettings {
   readonly requestTtlSeconds: number;
   /** seconds the profile index is fresh before a rescan (default {@link METER_DEFAULTS}.profileIndexTtlSeconds) */
   readonly profileIndexTtlSeconds?: number;
+  /** per capped cost center: the deny policy the construct made and the roles it is attached to on crossing the cap */
+  readonly costCenterEnforcement?: { readonly [costCenter: string]: CostCenterEnforcement };
+  /** the cost alert topic notified when a cap is crossed or lifted, and of reconciliation drift */
+  readonly topicArn?: string;
+  /** what the daily reconciliation compares with (absent: no reconciliation) */
+  readonly reconciliation?: MeterReconciliation;
+}
+
+/** A capped cost center's enforcement (MeterSettings.costCenterEnforcement). */
+export interface CostCenterEnforcement {
+  /** the ARN of the managed deny policy (BudgetEnforcement's statement) */
+  readonly denyPolicyArn: string;
+  /** the names of the roles (of the meter's account) the policy is attached to */
+  readonly roleNames: readonly string[];
+}
+
+/** How the meter reconciles its estimate with billed cost (the chargeback report's query). */
+export interface MeterReconciliation {
+  /** the Cost Explorer cost metric (e.g. NetUnblendedCost) */
+  readonly metric: string;
+  /** the billing scope as a Cost Explorer `Expression` (API casing), or absent for every charge */
+  readonly filter?: object;
+}
+
+/**
+ * The name prefix of the inline policy the function puts on a capped principal's role (a deny
+ * scoped to the session by `aws:userid`). IAM has no condition key on an inline policy's name,
+ * so the prefix cannot be enforced by the function's permissions: the function only deletes
+ * policies with this prefix, and its PutRolePolicy/DeleteRolePolicy are limited to the roles of
+ * the principal caps.
+ */
+export const PRINCIPAL_DENY_POLICY_PREFIX = 'BedrockSpendCapDeny-';
+
+/** The events the function takes besides CloudWatch Logs subscription payloads. */
+export type MeterAction = 'lift' | 'reconcile' | 'liftAll';
+
+/** A scheduled or custom-resource invocation of the function. */
+export interface MeterActionEvent {
+  /** lift: lift the denies whose period rolled over or whose cap was raised (hourly); reconcile: compare with Cost Explorer (daily); liftAll: lift every deny (stack deletion) */
+  readonly action: MeterAction;
 }
 
 /** Defaults the construct applies. */
@@ -231,4 +271,10 @@ export const METER_METRICS = {
   malformed: 'MalformedRecords',
   duplicates: 'DuplicateRecords',
   unpriced: 'UnpricedRecords',
+  /**
+   * metered minus billed USD of the previous day (UTC), by the daily reconciliation: per cost
+   * center (dimensions Meter, CostCenter) and for all together (dimension Meter only, which the
+   * construct's alarm watches)
+   */
+  reconciliationDrift: 'ReconciliationDrift',
 } as const;
