@@ -6,9 +6,9 @@ import { Construct, IConstruct } from 'constructs';
 import { BUDGET_LIMITS } from './budget-limits';
 import { BudgetPeriod } from './budget-period';
 import { BudgetThreshold } from './budget-threshold';
+import { DENIED_ACTIONS, denyByTagStatement } from './deny-statements';
 import { EnforcementApproval } from './enforcement-approval';
 import { ApplicationInferenceProfile } from '../profiles/application-inference-profile';
-import { INVOKE_ACTIONS } from '../profiles/invoke-actions';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { generateName } from '../util/names';
@@ -134,8 +134,6 @@ export abstract class BudgetEnforcement {
   public abstract bind(scope: Construct, options: BudgetEnforcementBindOptions): BudgetEnforcementConfig;
 }
 
-/** Invocation of a profile: the library's one list of invoke actions (and so Converse/ConverseStream). */
-const DENIED_ACTIONS = [...INVOKE_ACTIONS];
 const MAX_TARGETS = BUDGET_LIMITS.maxActionTargets;
 const MAX_SUBSCRIBERS = BUDGET_LIMITS.maxActionSubscribers;
 const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
@@ -194,20 +192,6 @@ function budgetsAction(
   guardRegion(action);
   action.addDependency(bind.budget);
   return { action, executionRole: run.role };
-}
-
-/**
- * Denies invocation through every application inference profile that carries the cost center's
- * tags, in any account and Region (application inference profiles support aws:ResourceTag).
- */
-function denyByTagStatement(tags: { [key: string]: string }): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'DenyBedrockInvocationThroughCostCenterProfiles',
-    effect: iam.Effect.DENY,
-    actions: DENIED_ACTIONS,
-    resources: ['arn:*:bedrock:*:*:application-inference-profile/*'],
-    conditions: { StringEquals: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) },
-  });
 }
 
 function denyStatement(profiles: IApplicationInferenceProfile[]): iam.PolicyStatement {
