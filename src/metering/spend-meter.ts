@@ -296,6 +296,10 @@ export class SpendMeter extends Construct {
     });
 
     this.allow(handler.role, table, caps);
+    acknowledgeNagFinding(handler.role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+      'The on-failure destination (SqsDestination) lets the function encrypt messages for its encrypted queue with the meter\'s own key '
+      + '(Key.grantEncrypt: kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*, on that key\'s ARN only).',
+      'Action::kms:ReEncrypt*');
     this.writeCaps(table, caps);
 
     const invoke = (schedId: string, expression: string, event: MeterActionEvent, what: string) => scheduleInvocation(this, schedId, {
