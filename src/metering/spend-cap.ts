@@ -49,6 +49,7 @@ const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role\/([\w+
  * deployment.
  *
  * @example
+ * declare const claimsRole: iam.IRole;
  * const claimsCap = SpendCap.costCenter('claims', { monthlyUsd: 5000, dailyUsd: 400, roles: [claimsRole] });
  */
 export class SpendCap {

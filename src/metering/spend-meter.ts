@@ -15,9 +15,9 @@ import { Construct } from 'constructs';
 import { ModelInvocationLogging } from './model-invocation-logging';
 import { SpendCap, SpendCapScope } from './spend-cap';
 import { CostAlertTopic } from '../alerts/cost-alert-topic';
-import { denyByTagStatement } from '../budgets/deny-statements';
 import { BudgetMetric } from '../budgets/budget-metric';
 import { BudgetScope } from '../budgets/budget-scope';
+import { denyByTagStatement } from '../budgets/deny-statements';
 import {
   BYPASS_COST_CENTER, capKey, CostCenterEnforcement, INVOCATION_LOG_SCHEMA_TYPE, LEDGER_ATTRIBUTES, LEDGER_KEY_SCHEMA, METER_DEFAULTS,
   METER_ENV, METER_METRICS, METER_SCHEMA_VERSION, MeterActionEvent, MeterPrice, MeterSettings, PRINCIPAL_DENY_POLICY_PREFIX,
@@ -233,7 +233,7 @@ export class SpendMeter extends Construct {
     for (const cap of caps.filter((c) => c.cap.scope === SpendCapScope.COST_CENTER && c.cap.roles.length > 0)) {
       const policy = new iam.ManagedPolicy(this, `DenyPolicy${cap.index}`, {
         // a fixed description: a change would replace the policy, which fails while it is attached
-        description: `Denies Amazon Bedrock invocation through the profiles of one cost center; attached by the spend meter when its cap is crossed`,
+        description: 'Denies Amazon Bedrock invocation through the profiles of one cost center; attached by the spend meter when its cap is crossed',
         statements: [denyByTagStatement(cap.tags!)],
       });
       this.denyPolicies[cap.key] = policy;
