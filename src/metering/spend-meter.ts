@@ -143,8 +143,14 @@ export interface SpendMeterProps {
   readonly providerOptions?: ProviderOptions;
 }
 
-const MAX_SUBSCRIPTION_FILTERS_NOTE = 'a log group takes at most two subscription filters '
-  + '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html)';
+/**
+ * PutSubscriptionFilter: "Each log group can have up to two subscription filters associated with
+ * it", and a Lambda destination is "a Lambda function that belongs to the same account as the
+ * subscription filter, for same-account delivery" (cross-account delivery only through logical
+ * destinations, which support Kinesis Data Streams and Firehose).
+ */
+const PUT_SUBSCRIPTION_FILTER = 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html';
+const MAX_SUBSCRIPTION_FILTERS_NOTE = `a log group takes at most two subscription filters (${PUT_SUBSCRIPTION_FILTER})`;
 const NAMESPACE_PATTERN = /^[^:][^:]{0,254}$/;
 
 /**
@@ -406,7 +412,7 @@ export class SpendMeter extends Construct {
     if (!Token.isUnresolved(account) && !Token.isUnresolved(groupAccount) && groupAccount !== account) {
       throw propError(this, props.logGroup ? 'logGroup' : 'logging', `is in account ${groupAccount}, but the meter's stack deploys to ${account}: `
         + 'a subscription filter\'s Lambda function must be in the log group\'s account '
-        + '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample); put the meter in that account');
+        + `(${PUT_SUBSCRIPTION_FILTER}); put the meter in that account`);
     }
     if (props.logGroup && !(props.logGroup instanceof logs.LogGroup)) {
       Annotations.of(this).addInfoV2('cdk-bedrock-cost-governance:importedLogGroupFilters',
