@@ -287,3 +287,19 @@ describe('SpendCap', () => {
     expect(cap).toMatchObject({ scope: 'PRINCIPAL', name: SESSION, monthlyUsd: 100, dailyUsd: 10, roles: [] });
   });
 });
+
+describe('SpendMeter sizes and options', () => {
+  test('the default settings leave room in Lambda\'s 4 KB; a price table too large fails at synth naming pricing', () => {
+    const { stack } = withCaps();
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+      .find((f) => JSON.stringify(f.Properties.Environment ?? {}).includes(METER_ENV.settings))!;
+    expect(JSON.stringify(fn.Properties.Environment.Variables[METER_ENV.settings]).length).toBeLessThan(3000);
+    const prices = Array.from({ length: 40 }, (_, i) => ({ modelId: `vendor.model-number-${i}-v1:0`, inputPer1kTokens: 0.001, outputPer1kTokens: 0.002 }));
+    expect(() => build({ pricing: ModelPricing.custom({ prices }) }))
+      .toThrow(/^Stack\/Meter: pricing makes the function's environment \d+ bytes; Lambda allows 4096/);
+  });
+
+  test('reserved concurrency when asked', () => {
+    build({ reservedConcurrentExecutions: 5 }).template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
+  });
+});
