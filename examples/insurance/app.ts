@@ -8,8 +8,8 @@ import {
   AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
   BudgetThreshold, ChargebackReport, CostAlertTopic, CostAndUsageExport, CostAllocationTagActivation, CostAllocationTagSchema,
   CostAnomalyMonitor, CostCenter, CostCenterBudget,
-  InferenceGeo, ManagementAccount, ModelSource, ProfileCatalog, ProfileResolver,
-  TagPolicy, UsageAlarms, UsageDashboard,
+  InferenceGeo, ManagementAccount, ModelInvocationLogging, ModelSource, ProfileCatalog, ProfileResolver,
+  SpendCap, SpendMeter, TagPolicy, UsageAlarms, UsageDashboard,
 } from '../../src';
 
 /**
@@ -37,6 +37,7 @@ export class InsuranceBedrockStack extends Stack {
   public readonly underwriting: ApplicationInferenceProfile;
   public readonly customerService: ApplicationInferenceProfile;
   public readonly claimsFunction: lambda.Function;
+  public readonly meter: SpendMeter;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -127,6 +128,16 @@ export class InsuranceBedrockStack extends Stack {
 
     new UsageAlarms(this, 'ClaimsAlarms', { profiles: [this.claims], costCenter: claims, hourlyCostThresholdUsd: 25 });
     new UsageAlarms(this, 'OtherAlarms', { profiles: [this.underwriting, this.customerService] });
+
+    // every invocation metered within about a minute (metadata only: no prompt or completion text is logged);
+    // past $4,000 in a month or $300 in a day, the claims service may no longer invoke until the period
+    // rolls over or FinOps raises the cap in the meter's table
+    const logging = new ModelInvocationLogging(this, 'InvocationLogging');
+    this.meter = new SpendMeter(this, 'SpendMeter', {
+      logging,
+      tagSchema: TAG_SCHEMA,
+      caps: [SpendCap.costCenter(claims, { monthlyUsd: 4000, dailyUsd: 300, roles: [role] })],
+    });
   }
 }
 

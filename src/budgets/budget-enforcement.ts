@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BUDGET_LIMITS } from './budget-limits';
 import { BudgetPeriod } from './budget-period';
 import { BudgetThreshold } from './budget-threshold';
+import { denyByTagStatement } from './deny-statements';
 import { EnforcementApproval } from './enforcement-approval';
 import { denyInvocationStatement } from '../contracts/deny-invocation';
 import { ApplicationInferenceProfile } from '../profiles/application-inference-profile';
@@ -192,16 +193,6 @@ function budgetsAction(
   guardRegion(action);
   action.addDependency(bind.budget);
   return { action, executionRole: run.role };
-}
-
-/**
- * Denies invocation through every application inference profile that carries the cost center's
- * tags, in any account and Region (application inference profiles support aws:ResourceTag).
- */
-function denyByTagStatement(tags: { [key: string]: string }): iam.PolicyStatement {
-  return iam.PolicyStatement.fromJson(denyInvocationStatement(['arn:*:bedrock:*:*:application-inference-profile/*'], {
-    condition: { StringEquals: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) },
-  }));
 }
 
 /** The library's one deny-invocation statement (src/contracts/deny-invocation.ts), which the spend meter applies too. */

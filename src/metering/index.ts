@@ -1,1 +1,3 @@
 export * from './model-invocation-logging';
+export * from './spend-cap';
+export * from './spend-meter';

@@ -86,6 +86,20 @@ describe('examples/insurance', () => {
     expect(queries).toEqual(expect.arrayContaining(['bedrock-spend-by-tag-dept', 'bedrock-spend-by-principal-tag-dept']));
   });
 
+  test('a spend meter on the invocation logs, with a cap on claims that denies the claims role', () => {
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterPattern: '{ $.schemaType = "ModelInvocationLog" }' });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { StringEquals: { 'aws:ResourceTag/dept': 'claims' } } })] },
+    });
+    const claimsRole = stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never);
+    const meterPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('SpendMeterHandlerRole'));
+    const attach = meterPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement).find((s: { Sid?: string }) => s.Sid === 'AttachDenyPolicy0');
+    expect(attach.Resource).toEqual({ 'Fn::GetAtt': [claimsRole, 'Arn'] });
+    const caps = Object.values(template.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    expect(caps.some((c) => c.includes('CAP#CC#claims') && c.includes('4000'))).toBe(true);
+  });
+
   test('the claims role carries the claims tags (IAM-principal attribution)', () => {
     template.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'company', Value: 'example-insurance' }, { Key: 'dept', Value: 'claims' }] });
   });
@@ -100,13 +114,15 @@ describe('examples/insurance', () => {
   });
 
   // CT.LAMBDA.PR.3 needs the user's network; the report and export buckets leave server access
-  // logging, event notifications and Object Lock to their owner (util/secure-bucket.ts)
+  // logging, event notifications and Object Lock to their owner (util/secure-bucket.ts); the spend
+  // meter's failed-event queue is a dead-letter queue itself (CT.SQS.PR.1 asks for a redrive policy)
   test('AWS Control Tower proactive controls: only the VPC control and the documented bucket controls fail', () => {
     const failing = controlTowerFindings(app).map((f) => `${f.controlId} ${f.resources.map((r) => r.logicalId).join(',')}`);
     expect(failing.filter((f) => !f.startsWith('CT.LAMBDA.PR.3 ')).sort()).toEqual([
       expect.stringMatching(/^CT\.S3\.PR\.2 ChargebackBucket\w+,LineItemsBucket\w+$/),
       expect.stringMatching(/^CT\.S3\.PR\.4 ChargebackBucket\w+,LineItemsBucket\w+$/),
       expect.stringMatching(/^CT\.S3\.PR\.9 ChargebackBucket\w+,LineItemsBucket\w+$/),
+      expect.stringMatching(/^CT\.SQS\.PR\.1 SpendMeterFailedEvents\w+$/),
     ]);
   });
 });
