@@ -1,8 +1,8 @@
-import { cleanAmount, CostQueryResult, tagValueOf } from '../shared/cost-query';
 import { PlannedReport } from './periods';
 import {
   AttributionShare, CostCenterLine, PrincipalAttribution, REPORT_SCHEMA_VERSION, ReportDocument, ReportSettings, UNATTRIBUTED,
 } from '../../src/contracts/chargeback-report';
+import { cleanAmount, CostQueryResult, tagValueOf } from '../shared/cost-query';
 
 /** The query results a report is built from. */
 export interface ReportInputs {

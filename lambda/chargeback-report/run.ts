@@ -1,5 +1,4 @@
 import type { GroupDefinition } from '@aws-sdk/client-cost-explorer';
-import { CostExplorerReader, queryCosts } from '../shared/cost-query';
 import { renderCsv } from './csv';
 import { emfDocuments } from './emf';
 import { renderHtml } from './html';
@@ -7,6 +6,7 @@ import { planReport } from './periods';
 import { buildReport } from './report-builder';
 import { summaryMessage, summarySubject } from './summary';
 import { REPORT_METRICS, REPORT_SCHEMA_VERSION, ReportDocument, ReportEvent, reportKeys, ReportSettings } from '../../src/contracts/chargeback-report';
+import { CostExplorerReader, queryCosts } from '../shared/cost-query';
 import { errorName, Logger } from '../shared/log';
 import { RetryOptions, withLoggedRetry } from '../shared/retry';
 

@@ -1,8 +1,8 @@
 import type { Expression, GetCostAndUsageCommandInput, GetCostAndUsageCommandOutput, GroupDefinition } from '@aws-sdk/client-cost-explorer';
-import { ReportPeriod } from '../../src/contracts/chargeback-report';
 import { Logger } from './log';
 import { collectPages } from './paging';
 import { RetryOptions, withLoggedRetry } from './retry';
+import { ReportPeriod } from '../../src/contracts/chargeback-report';
 
 /** The one Cost Explorer call the chargeback report and the spend meter's reconciliation make, shaped like the aggregated client's method. */
 export interface CostExplorerReader {

@@ -75,7 +75,8 @@ async function liftReason(ctx: EnforcementContext, m: Marker, now: number): Prom
   if (ledgerPeriod(kind, now) !== m.period) return 'period-over';
   const limit = capNano(await ctx.caps.capOf(m.scope, m.subject, true), kind);
   if (limit === undefined) return 'cap-raised';
-  const total = await periodTotal({ client: ctx.dynamodb, tableName: ctx.settings.tableName, retry: ctx.retry, log: ctx.log }, m.scope, m.subject, m.period);
+  const ledger = { client: ctx.dynamodb, tableName: ctx.settings.tableName, retry: ctx.retry, log: ctx.log };
+  const total = await periodTotal(ledger, m.scope, m.subject, m.period);
   return limit > total ? 'cap-raised' : undefined;
 }
 

@@ -192,7 +192,9 @@ export function enforcementMessage(c: Crossing, deny: AppliedDeny): string {
 }
 
 /** Publishes to the cost alert topic, if one is configured. */
-export async function notify(ctx: { sns?: SNSClient; settings: MeterSettings; retry: RetryOptions; log: Logger }, subject: string, message: string): Promise<void> {
+export async function notify(
+  ctx: { sns?: SNSClient; settings: MeterSettings; retry: RetryOptions; log: Logger }, subject: string, message: string,
+): Promise<void> {
   const topicArn = ctx.settings.enforcement?.topicArn;
   if (!topicArn || !ctx.sns) return;
   await withLoggedRetry(() => ctx.sns!.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message })), 'Publish', ctx.retry, ctx.log);

@@ -146,7 +146,9 @@ export async function meterBatch(ctx: MeterContext, event: SubscriptionEvent): P
   const results = crossings.length > 0 ? await enforceCrossings(enforcement, crossings) : [];
   return {
     ...summary,
-    enforcements: results.map((r) => ({ scope: r.crossing.scope, subject: r.crossing.name, period: r.crossing.period, outcome: r.outcome, action: r.action })),
+    enforcements: results.map((r) => ({
+      scope: r.crossing.scope, subject: r.crossing.name, period: r.crossing.period, outcome: r.outcome, action: r.action,
+    })),
   };
 }
 

@@ -1,13 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { SETTINGS } from './support';
-import { CostQueryResult } from '../../../lambda/shared/cost-query';
 import { csvText, renderCsv } from '../../../lambda/chargeback-report/csv';
 import { emfDocuments } from '../../../lambda/chargeback-report/emf';
 import { barWidth, CHART_BAR_WIDTH, CHART_MAX_BARS, chartLines, escapeHtml, renderChart, renderHtml } from '../../../lambda/chargeback-report/html';
 import { planReport } from '../../../lambda/chargeback-report/periods';
 import { buildReport } from '../../../lambda/chargeback-report/report-builder';
 import { SUBJECT_MAX_LENGTH, summaryMessage, summarySubject } from '../../../lambda/chargeback-report/summary';
+import { CostQueryResult } from '../../../lambda/shared/cost-query';
 import { ReportDocument } from '../../../src/contracts/chargeback-report';
 
 const result = (groups: Array<[string[], number]>, estimated = false): CostQueryResult =>

@@ -1,5 +1,5 @@
-import { CostExplorerReader } from '../../../lambda/shared/cost-query';
 import { ReportContext } from '../../../lambda/chargeback-report/run';
+import { CostExplorerReader } from '../../../lambda/shared/cost-query';
 import { ReportSettings } from '../../../src/contracts/chargeback-report';
 import { bedrockBillingScope } from '../../../src/util/cost-filter';
 

@@ -24,7 +24,9 @@ beforeEach(() => {
 });
 
 const NOW = Date.parse('2026-11-30T12:01:00Z');
-const claims = (requestId: string, arn?: string) => invocationRecord({ requestId, arn, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000 });
+const claims = (requestId: string, arn?: string) => invocationRecord({
+  requestId, arn, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000,
+});
 
 /** A table where claims is over its monthly and daily caps and alice's session over her daily cap. */
 async function enforced(iam: FakeIam): Promise<{ settings: MeterSettings; ctx: MeterContext }> {

@@ -121,7 +121,14 @@ export function container(db: Dynalite, settings: MeterSettings, iam: FakeIam, n
   const directory = new ProfileDirectory({ scan: { log: silentLogger } as never, now: Date.now, ttlMs: 300_000, load: async () => PROFILES });
   const caps = new CapReader({ client: db.client, tableName: settings.tableName, retry, log: silentLogger }, now, 60_000);
   return {
-    settings, dynamodb: db.client, directory, retry, log: silentLogger, now, emit: (l) => lines.push(l), sleep: async () => undefined,
+    settings,
+    dynamodb: db.client,
+    directory,
+    retry,
+    log: silentLogger,
+    now,
+    emit: (l) => lines.push(l),
+    sleep: async () => undefined,
     enforcement: { caps, iam, roles: new RoleIds(iam, retry, silentLogger), sns: new SNSClient({ region: 'us-east-1' }) },
   };
 }

@@ -26,7 +26,9 @@ beforeEach(() => {
 const NOW = Date.parse('2026-11-30T12:01:00Z');
 const now = () => NOW;
 /** 1,000 input + 500 output + 10,000 cache read + 2,000 cache write tokens of Sonnet 4.5 (in-Region price): $0.0231 a record */
-const claims = (requestId: string, arn?: string) => invocationRecord({ requestId, arn, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000 });
+const claims = (requestId: string, arn?: string) => invocationRecord({
+  requestId, arn, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000,
+});
 
 test('a cost center cap crossed by one record of a batch: the deny policy attached to each role once, one notification, the metric', async () => {
   const settings = await newLedger(db);

@@ -38,7 +38,8 @@ afterAll(async () => db.close());
 
 async function meterDay(settings: MeterSettings, costCenter: string, day: string, nano: number, region = REGION) {
   const key = costCenterTotalKey(costCenter, `D#${day}`, ACCOUNT, region);
-  await db.client.send(new PutItemCommand({ TableName: settings.tableName, Item: { pk: { S: key.pk }, sk: { S: key.sk }, costNanoUsd: { N: String(nano) } } }));
+  const item = { pk: { S: key.pk }, sk: { S: key.sk }, costNanoUsd: { N: String(nano) } };
+  await db.client.send(new PutItemCommand({ TableName: settings.tableName, Item: item }));
 }
 
 test('the day before yesterday: metered against billed per cost center and in total, drift metrics', async () => {
@@ -79,7 +80,12 @@ test('the day before yesterday: metered against billed per cost center and in to
   expect(summary.total).toEqual({ meteredUsd: 12.25, billedUsd: 15.5, driftUsd: -3.25, ratio: 0.790323 });
   const docs = lines.map((l) => JSON.parse(l));
   expect(docs.find((d) => d.CostCenter === 'claims')).toMatchObject({
-    Meter: 'test-meter', ReconciledDay: '2026-11-28', ReconciledMeteredCost: 11.8, ReconciledBilledCost: 12, CostDrift: -0.2, CostDriftRatio: 0.983333,
+    Meter: 'test-meter',
+    ReconciledDay: '2026-11-28',
+    ReconciledMeteredCost: 11.8,
+    ReconciledBilledCost: 12,
+    CostDrift: -0.2,
+    CostDriftRatio: 0.983333,
     _aws: { CloudWatchMetrics: [{ Namespace: 'Test/SpendMeter', Dimensions: [['Meter', 'CostCenter']] }] },
   });
   expect(docs.find((d) => d.CostCenter === 'fraud').CostDriftRatio).toBeUndefined();
