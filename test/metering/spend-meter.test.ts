@@ -50,8 +50,11 @@ function deliveredSettings(stack: Stack) {
     .filter((f) => (f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables?.[METER_ENV.settings]);
   expect(fns).toHaveLength(1);
   const raw = (fns[0].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables[METER_ENV.settings];
-  const resources = Object.keys(template.toJSON().Resources);
-  const attributes = Object.fromEntries(resources.flatMap((id) => [[id, `value-of-${id}`], [`${id}.Arn`, `arn-of-${id}`]]));
+  const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+  // what Ref returns: a topic's and a managed policy's ARN, else a name
+  const refOf = (id: string, type: string) => (type === 'AWS::SNS::Topic' ? `arn:aws:sns:${ENV.region}:${ENV.account}:value-of-${id}`
+    : type === 'AWS::IAM::ManagedPolicy' ? `arn:aws:iam::${ENV.account}:policy/value-of-${id}` : `value-of-${id}`);
+  const attributes = Object.fromEntries(Object.entries(resources).flatMap(([id, r]) => [[id, refOf(id, r.Type)], [`${id}.Arn`, `arn-of-${id}`]]));
   return meterSettingsFromEnv({ [METER_ENV.settings]: delivered(raw, { attributes, region: ENV.region, accountId: ENV.account }) as string });
 }
 
@@ -75,8 +78,8 @@ describe('SpendMeter', () => {
       requestTtlSeconds: 7 * 86_400,
       reconciliation: { metric: 'UnblendedCost', filter: bedrockBillingScope() },
       enforcement: {
-        topicArn: expect.stringMatching(/^value-of-BedrockCostAlertTopic/),
-        costCenters: { claims: { denyPolicyArn: expect.stringMatching(/^value-of-MeterDenyPolicy0/), roleNames: [expect.stringMatching(/^value-of-ClaimsRole/)] } },
+        topicArn: expect.stringMatching(/^arn:aws:sns:.*:value-of-BedrockCostAlertTopic/),
+        costCenters: { claims: { denyPolicyArn: expect.stringMatching(/^arn:aws:iam::\d{12}:policy\/value-of-MeterDenyPolicy0/), roleNames: [expect.stringMatching(/^value-of-ClaimsRole/)] } },
         policyNamePrefix: 'BedrockSpendCap',
       },
     });
@@ -234,7 +237,7 @@ describe('SpendMeter', () => {
     expect(meter.metricMalformedRecords().metricName).toBe('MalformedRecords');
     expect(meter.metricUnpricedRecords().metricName).toBe('UnpricedRecords');
     expect(meter.metricRecords().metricName).toBe('MeterRecords');
-    expect(meter.metricReconciliationDrift().metricName).toBe('ReconciliationDrift');
+    expect(meter.metricReconciliationDrift().metricName).toBe('CostDrift');
   });
 
   test('tagSchema: the first required key; reconciliation metric', () => {
