@@ -42,6 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // handler SDK clients: bundled into assets/ at build time, never runtime deps of the library
     '@aws-sdk/client-bedrock@^3',
     '@aws-sdk/client-cost-explorer@^3',
+    '@aws-sdk/client-iam@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-resource-groups-tagging-api@^3',
     '@aws-sdk/client-ssm@^3',

@@ -1,3 +1,7 @@
+import {
+  AttachRolePolicyCommand, DeleteRolePolicyCommand, DeleteUserPolicyCommand, DetachRolePolicyCommand, GetRoleCommand, IAMClient,
+  PutRolePolicyCommand, PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { normalizePrincipal } from './attribution';
 import { denyInvocationStatement, PolicyStatementJson } from '../../src/contracts/deny-invocation';
 import { LedgerPeriodKind, METER_DEFAULTS, MeterSettings } from '../../src/contracts/spend-meter';
@@ -195,4 +199,20 @@ export async function removeDeny(ctx: IamContext, deny: AppliedDeny, keepAttachm
     default:
       return;
   }
+}
+
+/**
+ * The IamWriter of an IAMClient: one command per method, so that the bundle carries only these
+ * seven commands (the aggregated `IAM` client would bring every IAM command).
+ */
+export function iamWriterOf(client: IAMClient): IamWriter {
+  return {
+    getRole: (input) => client.send(new GetRoleCommand(input)),
+    attachRolePolicy: (input) => client.send(new AttachRolePolicyCommand(input)),
+    detachRolePolicy: (input) => client.send(new DetachRolePolicyCommand(input)),
+    putRolePolicy: (input) => client.send(new PutRolePolicyCommand(input)),
+    deleteRolePolicy: (input) => client.send(new DeleteRolePolicyCommand(input)),
+    putUserPolicy: (input) => client.send(new PutUserPolicyCommand(input)),
+    deleteUserPolicy: (input) => client.send(new DeleteUserPolicyCommand(input)),
+  };
 }

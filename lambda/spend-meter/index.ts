@@ -1,9 +1,11 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CapReader } from './caps';
+import { iamWriterOf, RoleIds } from './enforcement-iam';
 import { liftDenies, LiftSummary } from './enforcement-lift';
 import { ProfileDirectory } from './profile-directory';
 import { reconcile, ReconcileSummary } from './reconcile';
@@ -19,6 +21,8 @@ const dynamodb = new DynamoDBClient({ maxAttempts: 1 });
 const bedrock = new BedrockClient({ maxAttempts: 1 });
 const tagging = new ResourceGroupsTaggingAPIClient({ maxAttempts: 1 });
 const sns = new SNSClient({ maxAttempts: 1 });
+// IAM is a global service: the SDK's endpoint rules send every Region's requests to iam.amazonaws.com (aws partition)
+const iam = iamWriterOf(new IAMClient({ maxAttempts: 1 }));
 // Cost Explorer has one endpoint per partition: the SDK's endpoint rules send the request there whatever AWS_REGION is
 const ce = new CostExplorerClient({ maxAttempts: 1 });
 const retry = retryOptionsFromEnv(process.env);
@@ -36,10 +40,7 @@ function container(): Omit<MeterContext, 'emit'> {
   });
   const caps = new CapReader({ client: dynamodb, tableName: settings.tableName, retry, log: jsonLogger }, Date.now,
     (settings.enforcement?.capCacheSeconds ?? METER_DEFAULTS.capCacheSeconds) * 1000);
-  // No IAM client: @aws-sdk/client-iam is not a dependency yet. Once it is, pass
-  // `iam: new IAM({ maxAttempts: 1 })` (its aggregated client has the IamWriter methods) and
-  // `roles: new RoleIds(iam, retry, jsonLogger)`; until then crossings are notified, not denied.
-  const enforcement = { caps, sns };
+  const enforcement = { caps, sns, iam, roles: new RoleIds(iam, retry, jsonLogger) };
   built = { settings, dynamodb, directory, retry, log: jsonLogger, now: Date.now, enforcement };
   return built;
 }
