@@ -93,9 +93,12 @@ function main(): void {
   console.log(bundles.join('\n'));
   console.log();
   // its own process: the AWS fake, the bundle's cache and the timings are not shared with the cases above
-  console.log(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'resolver.ts')], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim());
+  for (const bench of ['resolver.ts', 'spend-meter.ts']) {
+    console.log();
+    console.log(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, bench)], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim());
+  }
 }
 
 const caseIndex = process.argv.indexOf('--case');

@@ -45,7 +45,7 @@ async function total(ctx: MeterContext, key: LedgerKey): Promise<Record<string, 
 const cc = (name: string, period: string) => costCenterTotalKey(name, period, ACCOUNT, REGION);
 const pr = (name: string, period: string) => principalTotalKey(name, period, ACCOUNT, REGION);
 
-/** 1,000 input + 500 output + 10,000 cache read + 2,000 cache write tokens of Sonnet 4.5 (in-Region price): $0.02343 */
+/** 1,000 input + 500 output + 10,000 cache read + 2,000 cache write tokens of Sonnet 4.5 (in-Region price): $0.0231 */
 const SONNET_NANO = 3_300_000 + 8_250_000 + 3_300_000 + 8_250_000;
 const claims = (requestId: string, timestamp?: string) => invocationRecord({
   requestId, timestamp, input: 1000, output: 500, cacheRead: 10_000, cacheWrite: 2000,
