@@ -9,8 +9,8 @@
  *    side by side in one run.
  * 2. The time from a cap-crossing batch reaching the function to the deny call (AttachRolePolicy),
  *    with dynalite and an in-memory IAM: the meter's part of the "within a minute". What it cannot
- *    measure here: CloudWatch Logs' delivery to the subscription (AWS describes subscriptions as "a
- *    real-time feed of log events" and publishes no latency figure) and IAM's propagation.
+ *    measure here: CloudWatch Logs' delivery to the subscription ("a real-time stream of log events",
+ *    PutSubscriptionFilter API reference; AWS publishes no latency figure) and IAM's propagation.
  */
 import { performance } from 'perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
