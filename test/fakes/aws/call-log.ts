@@ -1,6 +1,6 @@
 /** One request the fake received. */
 export interface CallRecord {
-  /** `bedrock`, `tagging`, `ce`, `ssm`, `sts`, `s3`, `sns`, or `unknown` when no service matched. */
+  /** `bedrock`, `tagging`, `ce`, `ssm`, `sts`, `s3`, `sns`, `iam`, or `unknown` when no service matched. */
   readonly service: string;
   /** The operation name, or `unknown`. */
   readonly operation: string;
