@@ -5,6 +5,7 @@ import { RequestPipeline } from './request-pipeline';
 import { bedrockService } from './services/bedrock';
 import type { UnknownTagKeysMode } from './services/cost-allocation-tags';
 import { costExplorerService } from './services/cost-explorer';
+import { iamService } from './services/iam';
 import { resourceTaggingService } from './services/resource-tagging';
 import { s3Service } from './services/s3';
 import { snsService } from './services/sns';
@@ -16,6 +17,7 @@ import { FakeState } from './state/fake-state';
 export const ENDPOINT_ENV_VARS = [
   'AWS_ENDPOINT_URL_BEDROCK',
   'AWS_ENDPOINT_URL_COST_EXPLORER',
+  'AWS_ENDPOINT_URL_IAM',
   'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_SNS',
@@ -136,6 +138,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     stsService({ canAssumeRole: options.canAssumeRole }),
     s3Service(),
     snsService(),
+    iamService(),
   ], { state, faults, calls, now: () => clock(), sleep });
   const server = await startHttpServer(req => pipeline.handle(req), options.port);
 

@@ -1,6 +1,6 @@
 /** One request the fake received. */
 export interface CallRecord {
-  /** `bedrock`, `tagging`, `ce`, `ssm`, `sts`, `s3`, `sns`, or `unknown` when no service matched. */
+  /** `bedrock`, `tagging`, `ce`, `ssm`, `sts`, `s3`, `sns`, `iam`, or `unknown` when no service matched. */
   readonly service: string;
   /** The operation name, or `unknown`. */
   readonly operation: string;
@@ -16,6 +16,11 @@ export interface CallRecord {
   readonly injected: boolean;
   /** When the request arrived (wall clock, not the fake's clock). */
   readonly at: Date;
+  /**
+   * `performance.now()` when the request arrived: monotonic, and right even while a test fakes
+   * `Date` (jest fake timers), for latency measurements against the test's own `performance.now()`.
+   */
+  readonly arrivedAtMs: number;
   /** Milliseconds from arrival to answer (including injected latency). */
   readonly durationMs: number;
 }

@@ -68,7 +68,7 @@ export class RequestPipeline {
     const requestId = randomUUID();
     const scope = parseSigV4Scope(req.headers);
     const service = this.services.find(s => s.protocol.matches(req));
-    const base = { accountId: undefined as string | undefined, region: scope?.region, injected: false, at: started };
+    const base = { accountId: undefined as string | undefined, region: scope?.region, injected: false, at: started, arrivedAtMs: performance.now() };
     if (!service) {
       this.record({ ...base, service: 'unknown', operation: 'unknown', outcome: 'error', errorCode: 'UnknownOperationException', statusCode: 404 });
       const body = JSON.stringify({ __type: 'UnknownOperationException', message: `The AWS fake serves no operation for ${req.method} ${req.path}` });
@@ -148,6 +148,6 @@ export class RequestPipeline {
   }
 
   private record(call: Omit<CallRecord, 'durationMs'>): void {
-    this.deps.calls.record({ ...call, durationMs: Date.now() - call.at.getTime() });
+    this.deps.calls.record({ ...call, durationMs: Math.round(performance.now() - call.arrivedAtMs) });
   }
 }

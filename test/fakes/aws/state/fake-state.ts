@@ -3,6 +3,7 @@ import { partitionOf } from '../sigv4-scope';
 import { AccessPolicies } from './access-policies';
 import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
+import { CreatedRole, CreatedUser, CreateIamEntityOptions, IamStore } from './iam-store';
 import { CreateBucketOptions, ObjectStore, StoredBucket, StoredObject } from './object-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
 import { CreateTopicOptions, PublishedMessage, TopicStore } from './topic-store';
@@ -128,6 +129,8 @@ export class FakeState {
   public readonly objectStore = new ObjectStore();
   /** SNS topics and what was published to them. */
   public readonly topics = new TopicStore();
+  /** IAM roles, users and policies, per account (IAM is global). */
+  public readonly iam = new IamStore();
   /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
   public readonly rejectedLoggingDestinations = new Set<string>();
   private readonly accounts = new Map<string, AccountState>();
@@ -242,8 +245,45 @@ export class FakeState {
     this.rejectedLoggingDestinations.add(nameOrArn);
   }
 
+  /** Creates an IAM role (RoleId `AROA` + 17 characters); path `/aws-reserved/sso.amazonaws.com/` makes an Identity Center role IAM refuses to change. */
+  public createRole(name: string, options: CreateIamEntityOptions = {}): CreatedRole {
+    const role = this.iam.account(options.accountId ?? this.defaultAccountId).createRole(name, options.path);
+    return { arn: role.arn, roleId: role.id };
+  }
+
+  /** Creates an IAM user (UserId `AIDA` + 17 characters). */
+  public createUser(name: string, options: CreateIamEntityOptions = {}): CreatedUser {
+    const user = this.iam.account(options.accountId ?? this.defaultAccountId).createUser(name, options.path);
+    return { arn: user.arn, userId: user.id };
+  }
+
+  /** Creates a customer managed policy and returns its ARN (AWS managed policies need no seeding). */
+  public createPolicy(name: string, document: object | string, options: CreateIamEntityOptions = {}): string {
+    return this.iam.account(options.accountId ?? this.defaultAccountId)
+      .createPolicy(name, typeof document === 'string' ? document : JSON.stringify(document), options.path);
+  }
+
+  /** The managed policy ARNs attached to a role, in attachment order (undefined: no such role). */
+  public attachedRolePolicies(roleName: string, accountId?: string): string[] | undefined {
+    const role = this.iam.account(accountId ?? this.defaultAccountId).role(roleName);
+    return role ? [...role.attached] : undefined;
+  }
+
+  /** A role's inline policies: `{ name: document }` as put (undefined: no such role). */
+  public rolePolicies(roleName: string, accountId?: string): Record<string, string> | undefined {
+    const role = this.iam.account(accountId ?? this.defaultAccountId).role(roleName);
+    return role ? Object.fromEntries(role.inline) : undefined;
+  }
+
+  /** A user's inline policies: `{ name: document }` (undefined: no such user). */
+  public userPolicies(userName: string, accountId?: string): Record<string, string> | undefined {
+    const user = this.iam.account(accountId ?? this.defaultAccountId).user(userName);
+    return user ? Object.fromEntries(user.inline) : undefined;
+  }
+
   /** Forgets every account, resource, record, bucket, topic and issued credential. */
   public reset(): void {
+    this.iam.clear();
     this.rejectedLoggingDestinations.clear();
     this.objectStore.clear();
     this.topics.clear();
