@@ -7,6 +7,7 @@ import {
   INVOCATION_LOGGING_SCHEMA_VERSION, InvocationLoggingProperties, KEY_PREFIX_MAX_LENGTH, LOG_GROUP_NAME_MAX_LENGTH,
 } from '../../src/contracts/invocation-logging';
 import { boolProp } from '../shared/cfn-event';
+import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properties';
 
 /** The newest property schema this handler understands. */
 export const HANDLER_SCHEMA_VERSION = INVOCATION_LOGGING_SCHEMA_VERSION;
@@ -30,23 +31,12 @@ export interface LoggingSpec {
 /** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
 type Delivered = { readonly [K in keyof InvocationLoggingProperties]?: unknown };
 
-export class InvalidPropertiesError extends Error {
-  constructor(problems: string[]) {
-    super(`Invalid properties of the model invocation logging resource: ${problems.join('; ')}`);
-    this.name = 'InvalidPropertiesError';
-  }
-}
-
-/** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
+/** Parses and validates the properties; throws InvalidPropertiesError listing every problem. */
 export function parseLoggingProperties(raw: Record<string, unknown>): LoggingSpec {
   const props = raw as Delivered;
   const problems: string[] = [];
-  const version = Number(props.SchemaVersion);
-  if (!Number.isInteger(version) || version < 1) {
-    problems.push(`SchemaVersion '${String(props.SchemaVersion)}' must be a positive integer`);
-  } else if (version > HANDLER_SCHEMA_VERSION) {
-    problems.push(`SchemaVersion ${version} is newer than this handler understands (${HANDLER_SCHEMA_VERSION}): deploy with the library version that synthesized it`);
-  }
+  const versionProblem = schemaVersionProblem(props.SchemaVersion, HANDLER_SCHEMA_VERSION);
+  if (versionProblem) problems.push(versionProblem);
   const logGroupName = props.LogGroupName;
   if (typeof logGroupName !== 'string' || logGroupName.length < 1 || logGroupName.length > LOG_GROUP_NAME_MAX_LENGTH) {
     problems.push(`LogGroupName must be a log group name of 1–${LOG_GROUP_NAME_MAX_LENGTH} characters`);
@@ -62,7 +52,7 @@ export function parseLoggingProperties(raw: Record<string, unknown>): LoggingSpe
     problems.push(`KeyPrefix must be at most ${KEY_PREFIX_MAX_LENGTH} characters`);
   }
   if (keyPrefix !== undefined && bucketName === undefined) problems.push('KeyPrefix needs a BucketName');
-  if (problems.length > 0) throw new InvalidPropertiesError(problems);
+  if (problems.length > 0) throw new InvalidPropertiesError('the model invocation logging resource', problems);
   return {
     logGroupName: logGroupName as string,
     roleArn: roleArn as string,

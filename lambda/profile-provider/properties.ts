@@ -9,6 +9,7 @@ import {
 } from '../../src/contracts/bedrock-rules';
 import { PROFILE_SCHEMA_VERSION, ProfileResourceProperties } from '../../src/contracts/profile-resource';
 import { boolProp } from '../shared/cfn-event';
+import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properties';
 
 /** The newest property schema this handler understands. */
 export const HANDLER_SCHEMA_VERSION = PROFILE_SCHEMA_VERSION;
@@ -25,23 +26,12 @@ export interface ProfileSpec {
 /** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
 type Delivered = { readonly [K in keyof ProfileResourceProperties]?: unknown };
 
-export class InvalidPropertiesError extends Error {
-  constructor(problems: string[]) {
-    super(`Invalid properties of the application inference profile: ${problems.join('; ')}`);
-    this.name = 'InvalidPropertiesError';
-  }
-}
-
-/** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
+/** Parses and validates the properties; throws InvalidPropertiesError listing every problem. */
 export function parseProperties(raw: Record<string, unknown>): ProfileSpec {
   const props = raw as Delivered;
   const problems: string[] = [];
-  const version = Number(props.SchemaVersion);
-  if (!Number.isInteger(version) || version < 1) {
-    problems.push(`SchemaVersion '${String(props.SchemaVersion)}' must be a positive integer`);
-  } else if (version > HANDLER_SCHEMA_VERSION) {
-    problems.push(`SchemaVersion ${version} is newer than this handler understands (${HANDLER_SCHEMA_VERSION}): deploy with the library version that synthesized it`);
-  }
+  const versionProblem = schemaVersionProblem(props.SchemaVersion, HANDLER_SCHEMA_VERSION);
+  if (versionProblem) problems.push(versionProblem);
   const r = PROFILE_NAME_RULES;
   const name = props.ProfileName;
   if (typeof name !== 'string' || name.length < r.nameMinLength || name.length > r.nameMaxLength || !matchesWhole(r.namePattern, name)) {
@@ -57,7 +47,7 @@ export function parseProperties(raw: Record<string, unknown>): ProfileSpec {
     problems.push(`CopyFrom '${String(copyFrom)}' must be a foundation-model or inference-profile ARN`);
   }
   const tags = parseTags(props.Tags, problems);
-  if (problems.length > 0) throw new InvalidPropertiesError(problems);
+  if (problems.length > 0) throw new InvalidPropertiesError('the application inference profile', problems);
   return {
     name: name as string,
     description: description as string | undefined,

@@ -7,6 +7,7 @@ import {
   BACKFILL_MONTHS, isStateParameterName, STATE_PARAMETER_PREFIX, TAG_ACTIVATION_SCHEMA_VERSION, TAG_KEY_MAX_LENGTH, TagActivationProperties,
 } from '../../src/contracts/tag-activation';
 import { boolProp } from '../shared/cfn-event';
+import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properties';
 
 /** The newest property schema this handler understands. */
 export const HANDLER_SCHEMA_VERSION = TAG_ACTIVATION_SCHEMA_VERSION;
@@ -21,23 +22,12 @@ export interface ActivationSpec {
 /** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
 type Delivered = { readonly [K in keyof TagActivationProperties]?: unknown };
 
-export class InvalidPropertiesError extends Error {
-  constructor(problems: string[]) {
-    super(`Invalid properties of the cost allocation tag activation: ${problems.join('; ')}`);
-    this.name = 'InvalidPropertiesError';
-  }
-}
-
-/** Parses and validates the properties; throws {@link InvalidPropertiesError} listing every problem. */
+/** Parses and validates the properties; throws InvalidPropertiesError listing every problem. */
 export function parseActivationProperties(raw: Record<string, unknown>): ActivationSpec {
   const props = raw as Delivered;
   const problems: string[] = [];
-  const version = Number(props.SchemaVersion);
-  if (!Number.isInteger(version) || version < 1) {
-    problems.push(`SchemaVersion '${String(props.SchemaVersion)}' must be a positive integer`);
-  } else if (version > HANDLER_SCHEMA_VERSION) {
-    problems.push(`SchemaVersion ${version} is newer than this handler understands (${HANDLER_SCHEMA_VERSION}): deploy with the library version that synthesized it`);
-  }
+  const versionProblem = schemaVersionProblem(props.SchemaVersion, HANDLER_SCHEMA_VERSION);
+  if (versionProblem) problems.push(versionProblem);
   const keys = props.TagKeys;
   if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k.length < 1 || k.length > TAG_KEY_MAX_LENGTH)) {
     problems.push(`TagKeys must be a non-empty list of tag keys (1–${TAG_KEY_MAX_LENGTH} characters each)`);
@@ -53,7 +43,7 @@ export function parseActivationProperties(raw: Record<string, unknown>): Activat
       problems.push(`BackfillMonths '${String(props.BackfillMonths)}' must be an integer from ${BACKFILL_MONTHS.min} to ${BACKFILL_MONTHS.max}`);
     }
   }
-  if (problems.length > 0) throw new InvalidPropertiesError(problems);
+  if (problems.length > 0) throw new InvalidPropertiesError('the cost allocation tag activation', problems);
   return {
     tagKeys: [...new Set(keys as string[])],
     stateParameterName: name as string,
