@@ -13,6 +13,8 @@ export * from './tags/cost-allocation-tagged';
 // profiles
 export * from './profiles/profile-base';
 export * from './profiles/profile-provider';
+export * from './profiles/profile-batch';
+export * from './profiles/profile-batch-provider';
 export * from './profiles/application-inference-profile';
 export * from './profiles/cost-center-access';
 export * from './tags/cost-allocation-tag-schema';
@@ -31,3 +33,5 @@ export * from './reporting';
 export * from './anomaly';
 // metering
 export * from './metering';
+// fleets
+export * from './fleet';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
+import { checkProfileQuota } from './profile-quota';
 import { HandlerProvider } from '../util/handler-provider';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
@@ -47,6 +48,8 @@ export class ProfileProvider extends Construct {
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
+    // Bedrock's quota of profiles per account and Region, checked once for the whole app
+    checkProfileQuota(this);
     const stack = Stack.of(this);
     const handler = new HandlerProvider(this, 'Handler', {
       handlerName: 'profile-provider',

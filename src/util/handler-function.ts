@@ -41,6 +41,8 @@ export interface HandlerFunctionProps {
   readonly environment?: { [key: string]: string };
   /** Network, logging and encryption settings. */
   readonly options: ProviderOptions;
+  /** The entry point in the bundle. @default 'index.handler' */
+  readonly entryPoint?: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export function handlerFunctionProps(props: HandlerFunctionProps & { role: iam.I
     description: `cdk-bedrock-cost-governance: ${props.description}`,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
+    handler: props.entryPoint ?? 'index.handler',
     code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', props.handlerName)),
     timeout: props.timeout ?? Duration.minutes(5),
     memorySize: props.memorySize ?? 256,

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import {
@@ -20,6 +21,23 @@ export interface HandlerProviderProps {
   readonly timeout?: Duration;
   /** Network, logging and encryption settings. */
   readonly options: ProviderOptions;
+  /** Environment variables of the function that does the work. @default - none */
+  readonly environment?: { [key: string]: string };
+  /**
+   * Asynchronous completion: the bundle exports `onEvent` (quick: validates, names the resource)
+   * and `isComplete` (does the work, called until it says it is complete, through the framework's
+   * Step Functions waiter). `timeout` is then that of each isComplete call.
+   * @default - synchronous: the bundle's `handler` does the work in one call
+   */
+  readonly waiter?: HandlerWaiter;
+}
+
+/** How the framework polls an asynchronous handler. */
+export interface HandlerWaiter {
+  /** Between two isComplete calls. */
+  readonly queryInterval: Duration;
+  /** How long the whole operation may take (the framework allows at most one hour). */
+  readonly totalTimeout: Duration;
 }
 
 /**
@@ -42,24 +60,43 @@ export class HandlerProvider extends Construct {
     const onEventLogs = handlerLogGroup(this, 'OnEventLogs', options, this.logEncryptionKey);
     const frameworkLogs = handlerLogGroup(this, 'FrameworkLogs', options, this.logEncryptionKey);
 
-    this.role = handlerRole(this, 'OnEventRole', props.description, onEventLogs);
-    this.function = new lambda.Function(this, 'OnEvent', handlerFunctionProps({ ...props, role: this.role, logGroup: onEventLogs }));
+    const onEventRole = handlerRole(this, 'OnEventRole', props.description, onEventLogs);
+    this.function = new lambda.Function(this, 'OnEvent', handlerFunctionProps({
+      ...props,
+      ...(props.waiter ? { entryPoint: 'index.onEvent', timeout: Duration.minutes(1), environment: undefined } : {}),
+      role: onEventRole,
+      logGroup: onEventLogs,
+    }));
+    this.role = onEventRole;
+    if (props.waiter) {
+      const workLogs = handlerLogGroup(this, 'IsCompleteLogs', options, this.logEncryptionKey);
+      this.role = handlerRole(this, 'IsCompleteRole', props.description, workLogs);
+      this.isCompleteFunction = new lambda.Function(this, 'IsComplete', handlerFunctionProps({
+        ...props, entryPoint: 'index.isComplete', role: this.role, logGroup: workLogs,
+      }));
+    }
 
     const frameworkRole = new iam.Role(this, 'FrameworkRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Invokes the onEvent function of ${props.description}`,
     });
     allowLogging(frameworkRole, frameworkLogs);
+    const waiterRole = props.waiter ? new iam.Role(this, 'FrameworkWaiterRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Polls the isComplete function of ${props.description}`,
+    }) : undefined;
+    if (waiterRole) allowLogging(waiterRole, frameworkLogs);
     if (options.vpc) {
-      allowVpcNetworking(this.role);
-      allowVpcNetworking(frameworkRole);
+      for (const role of new Set([onEventRole, this.role, frameworkRole, ...(waiterRole ? [waiterRole] : [])])) allowVpcNetworking(role);
     }
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.function,
       logGroup: frameworkLogs,
       frameworkOnEventRole: frameworkRole,
       ...networkOf(options),
+      ...(props.waiter ? this.waiterProps(props.waiter, options, waiterRole!) : {}),
     });
+    if (props.waiter) this.hardenWaiter(provider);
     acknowledgeNagFinding(frameworkRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'The custom_resources.Provider framework grants lambda:InvokeFunction on the onEvent function and its versions (<arn>:*); the function is this provider\'s own.',
       `Resource::${this.function.functionArn}:*`);
@@ -69,5 +106,50 @@ export class HandlerProvider extends Construct {
         'The runtime of the custom_resources.Provider framework function is chosen by aws-cdk-lib, not by this library.');
     }
     this.serviceToken = provider.serviceToken;
+  }
+
+  /** The isComplete function (asynchronous handlers only). */
+  public readonly isCompleteFunction?: lambda.Function;
+
+  private waiterProps(waiter: HandlerWaiter, options: ProviderOptions, role: iam.Role): Partial<cr.ProviderProps> {
+    // AWS Control Tower CT.STEPFUNCTIONS.PR.1: the waiter state machine logs (to a log group of
+    // its own, encrypted with the provider's key and kept as long as the functions' logs)
+    const waiterLogs = handlerLogGroup(this, 'WaiterLogs', options, this.logEncryptionKey);
+    return {
+      isCompleteHandler: this.isCompleteFunction,
+      queryInterval: waiter.queryInterval,
+      totalTimeout: waiter.totalTimeout,
+      frameworkCompleteAndTimeoutRole: role,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+    };
+  }
+
+  /**
+   * AWS Control Tower CT.STEPFUNCTIONS.PR.2: X-Ray tracing on the waiter state machine (the
+   * framework does not expose it), and the acknowledgements of the framework's own wildcards.
+   */
+  private hardenWaiter(provider: cr.Provider): void {
+    const waiter = provider.node.findChild('waiter-state-machine');
+    const machine = waiter.node.findChild('Resource') as sfn.CfnStateMachine;
+    machine.tracingConfiguration = { enabled: true };
+    const role = waiter.node.findChild('Role') as iam.Role;
+    // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html (the actions of AWSXrayWriteOnlyAccess's tracing part)
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'XRayTracing',
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }));
+    const policy = role.node.findChild('DefaultPolicy');
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+      'X-Ray\'s PutTraceSegments, PutTelemetryRecords and sampling actions do not support resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
+      'Resource::*');
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+      'The framework\'s waiter invokes its isComplete and onTimeout functions and their versions (<arn>:*); both are this provider\'s own.',
+      'Resource::<*>:*');
+    for (const child of ['framework-isComplete', 'framework-onTimeout']) {
+      acknowledgeNagFinding(provider.node.findChild(child), 'AwsSolutions-L1',
+        'The runtime of the custom_resources.Provider framework functions is chosen by aws-cdk-lib, not by this library.');
+    }
   }
 }

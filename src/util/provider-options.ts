@@ -1,3 +1,4 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,4 +38,23 @@ export interface ProviderOptions {
    * @default - a new key with rotation enabled, usable by CloudWatch Logs of this account and Region only
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * Profile batches (fleets) only: how many CreateInferenceProfile and DeleteInferenceProfile
+   * calls per second the provider makes, across all its concurrent invocations and every stack
+   * that shares `pacingTable`. AWS publishes no rate quota for these operations (Amazon Bedrock
+   * endpoints and quotas lists none), so the default is the library's choice: 1,000 profiles take
+   * about 8 minutes; CloudFormation allows a custom resource one hour. Throttling that happens
+   * anyway is retried with jittered backoff. More than 0, at most 100.
+   * @default 2
+   */
+  readonly profileCallsPerSecond?: number;
+
+  /**
+   * Profile batches (fleets) only: the DynamoDB table (partition key `pk`, a string) that holds
+   * the schedule of those calls. Give several stacks of one account and Region the same table so
+   * that their fleets share one pace.
+   * @default - a table of the stack's batch provider (shared by every fleet of the stack)
+   */
+  readonly pacingTable?: dynamodb.ITable;
 }

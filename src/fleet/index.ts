@@ -1,0 +1,2 @@
+export * from './cost-center-row';
+export * from './cost-center-fleet';

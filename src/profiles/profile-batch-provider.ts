@@ -1,0 +1,158 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct, IConstruct } from 'constructs';
+import { DEFAULT_CALLS_PER_SECOND, PACING_TABLE_KEY, PROFILE_BATCH_ENV, PROFILE_BATCH_OWNER_TAG } from '../contracts/profile-batch';
+import { checkProfileQuota, topStack as rootStack } from './profile-quota';
+import { HandlerProvider } from '../util/handler-provider';
+import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
+import { ProviderOptions } from '../util/provider-options';
+import { StackSingleton } from '../util/stack-singleton';
+import { propError } from '../util/validation';
+
+const PROVIDER_ID = 'BedrockCostGovernanceProfileBatchProvider';
+
+/**
+ * How long one isComplete call works before it hands over to the next: Lambda stops a function
+ * after 15 minutes (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and
+ * the last call must still list, tag and answer after its budget.
+ */
+const WORK_BUDGET = Duration.minutes(10);
+const FUNCTION_TIMEOUT = Duration.minutes(15);
+/**
+ * The whole operation of one batch: the framework's waiter allows at most one hour ("The maximum
+ * timeout is 1 hour", ProviderProps.totalTimeout), as does CloudFormation for a custom resource
+ * (ServiceTimeout "from 1 to 3600" seconds, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html).
+ */
+export const BATCH_TOTAL_TIMEOUT = Duration.hours(1);
+const QUERY_INTERVAL = Duration.seconds(30);
+
+/**
+ * The provider of `ProfileBatch` resources: one per app stack, in the top-level stack (nested
+ * stacks of fleets use their parent's), so that one function, one log key and one pacing schedule
+ * serve every batch of the stack. An asynchronous provider (the framework's Step Functions waiter):
+ * each batch is worked on by isComplete calls of at most 15 minutes each, for up to an hour.
+ *
+ * **Pacing.** Every CreateInferenceProfile and DeleteInferenceProfile call first reserves a slot in
+ * a schedule kept in a DynamoDB table (`ProviderOptions.pacingTable`, or the provider's own), so
+ * that the account and Region see at most `ProviderOptions.profileCallsPerSecond` such calls per
+ * second across every concurrent invocation and every stack that shares the table.
+ */
+export class ProfileBatchProvider extends Construct {
+  /**
+   * Creates the provider of the app stack that holds `scope` with these options. Must be called
+   * before the first batch (or fleet) of that stack, and at most once.
+   */
+  public static configure(scope: IConstruct, options: ProviderOptions): ProfileBatchProvider {
+    return StackSingleton.configure(rootStack(scope), PROVIDER_ID, 'ProfileBatchProvider.configure',
+      (stack) => new ProfileBatchProvider(stack, PROVIDER_ID, options));
+  }
+
+  /** The provider of the app stack that holds `scope`, created with default options if it does not exist yet. */
+  public static of(scope: IConstruct): ProfileBatchProvider {
+    return StackSingleton.of(rootStack(scope), PROVIDER_ID, (stack) => new ProfileBatchProvider(stack, PROVIDER_ID, {}));
+  }
+
+  /**
+   * The provider for a construct that takes provider options as a prop (a fleet): created with
+   * them on first use; other options later fail.
+   * @internal
+   */
+  public static _withOptions(scope: IConstruct, options: ProviderOptions | undefined): ProfileBatchProvider {
+    return StackSingleton.withOptions(rootStack(scope), PROVIDER_ID, 'providerOptions', options,
+      (stack, o) => new ProfileBatchProvider(stack, PROVIDER_ID, o ?? {}));
+  }
+
+  /** The service token of batch resources. */
+  public readonly serviceToken: string;
+  /** The function that does the work (isComplete). */
+  public readonly workFunction: lambda.IFunction;
+  /** The role of the function that does the work. */
+  public readonly role: iam.IRole;
+  /** The table that holds the shared schedule of mutating calls. */
+  public readonly pacingTable: dynamodb.ITable;
+  /** Mutating Bedrock calls per second across everything that shares `pacingTable`. */
+  public readonly callsPerSecond: number;
+
+  private readonly copySources = new Set<string>();
+  private copyStatement?: iam.PolicyStatement;
+
+  private constructor(scope: Construct, id: string, options: ProviderOptions) {
+    super(scope, id);
+    const rate = options.profileCallsPerSecond ?? DEFAULT_CALLS_PER_SECOND;
+    if (!(rate > 0 && rate <= 100)) {
+      throw propError(this, 'profileCallsPerSecond', `must be more than 0 and at most 100 (got ${rate})`);
+    }
+    this.callsPerSecond = rate;
+    checkProfileQuota(this);
+    this.pacingTable = options.pacingTable ?? new dynamodb.Table(this, 'PacingTable', {
+      partitionKey: { name: PACING_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // one item per account and Region: the time of the next free slot (no personal or business data)
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    const handler = new HandlerProvider(this, 'Handler', {
+      handlerName: 'profile-batch',
+      description: 'batches of Amazon Bedrock application inference profiles',
+      options,
+      timeout: FUNCTION_TIMEOUT,
+      environment: {
+        [PROFILE_BATCH_ENV.pacingTable]: this.pacingTable.tableName,
+        [PROFILE_BATCH_ENV.callsPerSecond]: String(rate),
+        [PROFILE_BATCH_ENV.workBudgetSeconds]: String(WORK_BUDGET.toSeconds()),
+      },
+      waiter: { queryInterval: QUERY_INTERVAL, totalTimeout: BATCH_TOTAL_TIMEOUT },
+    });
+    this.serviceToken = handler.serviceToken;
+    this.workFunction = handler.isCompleteFunction!;
+    this.role = handler.role;
+    const stack = Stack.of(this);
+    const profilesArn = stack.formatArn({ service: 'bedrock', resource: 'application-inference-profile', resourceName: '*' });
+    handler.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageApplicationInferenceProfiles',
+      actions: [
+        'bedrock:CreateInferenceProfile',
+        'bedrock:GetInferenceProfile',
+        'bedrock:DeleteInferenceProfile',
+        'bedrock:TagResource',
+        'bedrock:UntagResource',
+        'bedrock:ListTagsForResource',
+      ],
+      resources: [profilesArn],
+    }));
+    handler.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'FindProfilesByName',
+      actions: ['bedrock:ListInferenceProfiles'],
+      resources: ['*'],
+    }));
+    handler.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReserveCallSlots',
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [this.pacingTable.tableArn],
+    }));
+    const policy = handler.role.node.findChild('DefaultPolicy');
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+      `Application inference profile IDs are generated by Amazon Bedrock when a profile is created, so the role is limited to application-inference-profile/* of this account and Region; it deletes only profiles that carry its ${PROFILE_BATCH_OWNER_TAG} tag (checked by the handler).`,
+      `Resource::${profilesArn}`);
+    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+      'bedrock:ListInferenceProfiles does not support resource-level permissions; the batches find their profiles by name with it.',
+      'Resource::*');
+  }
+
+  /**
+   * Allows the provider to create profiles that copy this model source.
+   * @internal
+   */
+  public _allowCopyFrom(sourceArn: string): void {
+    if (this.copySources.has(sourceArn)) return;
+    this.copySources.add(sourceArn);
+    if (this.copyStatement) {
+      this.copyStatement.addResources(sourceArn);
+      return;
+    }
+    this.copyStatement = new iam.PolicyStatement({ sid: 'CopyModelSources', actions: ['bedrock:CreateInferenceProfile'], resources: [sourceArn] });
+    this.role.addToPrincipalPolicy(this.copyStatement);
+  }
+}
