@@ -5,7 +5,7 @@ const app = new App({ outdir: '/tmp/fleet-out' });
 const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
 const t0 = Date.now();
 new CostCenterFleet(stack, 'Tenants', {
-  shards: Number(process.argv[3] ?? 32),
+  shards: Number(process.argv[3] ?? 32), dashboard: process.argv[4] !== 'nodash', alarms: process.argv[5] !== 'noalarm',
   profileQuota: 10000,
   costCenters: Array.from({ length: n }, (_, i) => ({
     name: `tenant-${i}`, tags: { tenant: `t${i}` }, monthlyBudget: 100,

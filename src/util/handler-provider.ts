@@ -97,9 +97,22 @@ export class HandlerProvider extends Construct {
       ...(props.waiter ? this.waiterProps(props.waiter, options, waiterRole!) : {}),
     });
     if (props.waiter) this.hardenWaiter(provider);
-    acknowledgeNagFinding(frameworkRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-      'The custom_resources.Provider framework grants lambda:InvokeFunction on the onEvent function and its versions (<arn>:*); the function is this provider\'s own.',
+    const invokes = 'The custom_resources.Provider framework grants lambda:InvokeFunction on the functions it calls and their versions (<arn>:*); '
+      + 'the functions are this provider\'s own.';
+    acknowledgeNagFinding(frameworkRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5', invokes.replace('the functions it calls', 'the onEvent function'),
       `Resource::${this.function.functionArn}:*`);
+    if (this.isCompleteFunction) {
+      for (const role of [frameworkRole, waiterRole!]) {
+        for (const fn of [this.function, this.isCompleteFunction]) {
+          acknowledgeNagFinding(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5', invokes, `Resource::${fn.functionArn}:*`);
+        }
+      }
+      const machineRole = provider.node.findChild('waiter-state-machine').node.findChild('Role');
+      for (const child of ['framework-isComplete', 'framework-onTimeout']) {
+        const fn = provider.node.findChild(child) as lambda.Function;
+        acknowledgeNagFinding(machineRole.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5', invokes, `Resource::${fn.functionArn}:*`);
+      }
+    }
     const frameworkFn = provider.node.tryFindChild('framework-onEvent');
     if (frameworkFn) {
       acknowledgeNagFinding(frameworkFn, 'AwsSolutions-L1',
@@ -112,8 +125,9 @@ export class HandlerProvider extends Construct {
   public readonly isCompleteFunction?: lambda.Function;
 
   private waiterProps(waiter: HandlerWaiter, options: ProviderOptions, role: iam.Role): Partial<cr.ProviderProps> {
-    // AWS Control Tower CT.STEPFUNCTIONS.PR.1: the waiter state machine logs (to a log group of
-    // its own, encrypted with the provider's key and kept as long as the functions' logs)
+    // AWS Control Tower CT.STEPFUNCTIONS.PR.1 and cdk-nag AwsSolutions-SF1: the waiter state machine
+    // logs every event (to a log group of its own, encrypted with the provider's key and kept as
+    // long as the functions' logs), without the execution data (the resource's properties)
     const waiterLogs = handlerLogGroup(this, 'WaiterLogs', options, this.logEncryptionKey);
     return {
       isCompleteHandler: this.isCompleteFunction,
@@ -121,7 +135,7 @@ export class HandlerProvider extends Construct {
       totalTimeout: waiter.totalTimeout,
       frameworkCompleteAndTimeoutRole: role,
       disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     };
   }
 
@@ -144,9 +158,6 @@ export class HandlerProvider extends Construct {
     acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
       'X-Ray\'s PutTraceSegments, PutTelemetryRecords and sampling actions do not support resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
       'Resource::*');
-    acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
-      'The framework\'s waiter invokes its isComplete and onTimeout functions and their versions (<arn>:*); both are this provider\'s own.',
-      'Resource::<*>:*');
     for (const child of ['framework-isComplete', 'framework-onTimeout']) {
       acknowledgeNagFinding(provider.node.findChild(child), 'AwsSolutions-L1',
         'The runtime of the custom_resources.Provider framework functions is chosen by aws-cdk-lib, not by this library.');
