@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CostCenterProfiles } from './cost-center-profiles';
 import { costExplorerUrl } from './cost-explorer-link';
 import { DASHBOARD_BUDGETS } from './dashboard-budgets';
+import { renderDashboardBody, tokenMarkers } from './dashboard-body';
 import { DashboardPage, PAGE_LIMITS, PageLimits, packSections } from './dashboard-packer';
 import { ProfileEntry, UsageSection } from './usage-section';
 import { PlannedRow } from './widget-plan';
@@ -194,6 +195,9 @@ export class UsageDashboard extends Construct {
 
     const links = this.dashboardNames.map((name, i) => `[${i === 0 ? 'overview' : `part ${i + 1}`}](${dashboardUrl(this, name)})`);
     const profileCount = sections.reduce((n, s) => n + s.profiles.length, 0);
+    // the tokens the fast body rendering may embed: profile IDs and pseudo parameters (identifiers, no escaping needed)
+    const safeTokens = new Set([...sections.flatMap((sec) => sec.profiles.map((p) => p.profile.profileId)), Aws.REGION, Aws.URL_SUFFIX, Aws.PARTITION, Aws.ACCOUNT_ID]
+      .flatMap(tokenMarkers));
     let stackBytes = 0;
     this.dashboards = pages.map((page, i) => {
       const nested = page.limits.nested === true;
@@ -205,8 +209,12 @@ export class UsageDashboard extends Construct {
       const header = i === 0
         ? text(overviewMarkdown(title, sections, profileCount, showCost, period, links), 5, sizer)
         : text(`# ${escapeMarkdown(title)} (${i + 1} of ${pages.length})\nContinued from the ${links[0]}. All parts: ${links.join(', ')}.`, 2, sizer);
-      dashboard.addWidgets(header.widget);
-      for (const row of page.rows) dashboard.addWidgets(new cloudwatch.Row(...row.map((w) => w.widget)));
+      const rows = [header.widget, ...page.rows.map((row) => new cloudwatch.Row(...row.map((w) => w.widget)))];
+      for (const row of rows) dashboard.addWidgets(row);
+      const cfnDashboard = dashboard.node.defaultChild as cloudwatch.CfnDashboard;
+      const interval = props.defaultInterval ?? Duration.days(1);
+      const fast = renderDashboardBody(Stack.of(dashboard), rows, { start: `-${interval.toIsoString()}`, periodOverride: 'inherit' }, safeTokens);
+      if (fast !== undefined) cfnDashboard.dashboardBody = fast;
       // AWS::CloudWatch::Dashboard has no Tags in the resource schema the library validates against
       (dashboard.node.defaultChild as cloudwatch.CfnDashboard).addPropertyDeletionOverride('Tags');
       stackBytes += nested ? this.checkNestedPage(page, header.size!, sizer, i) : page.bytes + header.size!.inStack + DASHBOARD_RESOURCE_BYTES;
