@@ -1,4 +1,4 @@
-import { Aspects, IAspect, NestedStack, Token } from 'aws-cdk-lib';
+import { Aspects, CfnResource, IAspect, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
@@ -19,6 +19,7 @@ import { PROFILE_NAME_RULES } from '../profiles/profile-name';
 import { checkProfileQuota, topStack as rootStack } from '../profiles/profile-quota';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { CostCenter } from '../tags/cost-center';
+import { CLOUDFORMATION_LIMITS } from '../util/cloudformation-limits';
 import { generateName, hashOf } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
 import { propError } from '../util/validation';
@@ -224,6 +225,7 @@ export class CostCenterFleet extends Construct {
     }
     (props.costCenters ?? []).forEach((row, i) => this.add(row, `costCenters[${i}]`));
     if (props.dashboard ?? true) Aspects.of(this).add(new BuildDashboards(this));
+    this.node.addValidation({ validate: () => this.shardProblems() });
   }
 
   /** The names of the cost centers, in the order they were added. */
@@ -347,6 +349,23 @@ export class CostCenterFleet extends Construct {
       shard.batches.set(index, batch);
     }
     return batch;
+  }
+
+  /**
+   * A shard past CloudFormation's 500 resources per template fails here, with its name and what
+   * to do, rather than in CDK's generic check (or at deployment).
+   */
+  private shardProblems(): string[] {
+    const problems: string[] = [];
+    for (const shard of this.shards.values()) {
+      const count = shard.stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === shard.stack).length;
+      if (count > CLOUDFORMATION_LIMITS.resourcesPerTemplate) {
+        problems.push(`shards: shard ${shard.stack.node.path} holds ${count} resources (${shard.members.length} cost centers); `
+          + `a template holds at most ${CLOUDFORMATION_LIMITS.resourcesPerTemplate}: a fleet this large needs more shards, `
+          + 'which moves cost centers between nested stacks — set shards for the largest fleet before its first deployment (docs/fleets.md)');
+      }
+    }
+    return problems;
   }
 
   /** @internal */

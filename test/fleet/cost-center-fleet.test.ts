@@ -220,6 +220,11 @@ describe('CostCenterFleet', () => {
       expect(() => batch.addProfile('Again', { key: 'k1', modelSource: SONNET })).toThrow(/key 'k1' is in batch S\/Batch already/);
     });
 
+    test('a shard past 500 resources fails at synth, naming it and what to do', () => {
+      const { app } = synthFleet({ shards: 1, costCenters: rows(names(130)), dashboard: false });
+      expect(() => app.synth()).toThrow(/shards: shard Fleet\/Tenants\/Shard0 holds 52\d resources \(130 cost centers\); a template holds at most 500: a fleet this large needs more shards/);
+    });
+
     test('profileCallsPerSecond must be positive', () => {
       expect(() => synthFleet({ providerOptions: { profileCallsPerSecond: 0 } })).toThrow(/profileCallsPerSecond must be more than 0 and at most 100 \(got 0\)/);
     });
