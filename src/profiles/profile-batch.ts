@@ -78,7 +78,8 @@ export class BatchedProfile extends ApplicationInferenceProfileBase implements I
   public readonly profileName: string;
   /** The member's key in its batch. */
   public readonly key: string;
-  public readonly modelSource: ModelSource;
+  /** What the profile copies. */
+  public readonly modelSource?: ModelSource;
   /**
    * The cost center the profile was created for.
    * @default - none
