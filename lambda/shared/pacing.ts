@@ -93,11 +93,13 @@ export class TableSchedule implements PacingSchedule {
         ':interval': num(this.interval), ':now': num(now), ':latest': num(latestMs),
       });
       if (busy) return Number(busy.next?.N);
-      if (now > latestMs) return undefined;
+      // sampled again: the slot is the moment of this update, not of the one before it
+      const idleNow = this.clock();
+      if (idleNow > latestMs) return undefined;
       const idle = await this.update(key, 'SET #next = :nowPlusInterval', 'attribute_not_exists(#next) OR #next < :now', {
-        ':nowPlusInterval': num(now + this.interval), ':now': num(now),
+        ':nowPlusInterval': num(idleNow + this.interval), ':now': num(idleNow),
       });
-      if (idle) return now;
+      if (idle) return idleNow;
       const item = await this.call(() => this.options.dynamodb.send(new GetItemCommand({
         TableName: this.options.tableName,
         Key: { [this.options.keyAttribute]: { S: key } },

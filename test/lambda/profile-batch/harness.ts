@@ -5,18 +5,18 @@
  * physical id; an Update keeps the physical id), a virtual clock, and member/property builders.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { PROFILE_BATCH_RESOURCE_TYPE } from '../../../src/contracts/profile-batch';
 import { BatchContext } from '../../../lambda/profile-batch/converge';
 import { CfnEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
 import { LocalSchedule, PacingSchedule } from '../../../lambda/shared/pacing';
+import { PROFILE_BATCH_RESOURCE_TYPE } from '../../../src/contracts/profile-batch';
 import { AwsFake } from '../../fakes/aws';
 
 export const COPY_FROM = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const FOUNDATION_MODEL = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/fleet/4a2b9c10-7d3e-11ef-9e5a-0a1b2c3d4e5f';
 
-export type Props = Record<string, unknown>;
+export type Props = { ServiceToken: string; [key: string]: unknown };
 export type OnEvent = (event: CfnEvent) => Promise<OnEventResponse>;
 export type IsComplete = (event: IsCompleteEvent) => Promise<IsCompleteResponse>;
 
@@ -49,7 +49,7 @@ export class VirtualClock {
 }
 
 /** A handler context on the fake, with a virtual clock and an in-process schedule unless told otherwise. */
-export function batchContext(fake: AwsFake, overrides: Partial<BatchContext> & { callsPerSecond?: number } = {}): BatchContext & { clock: () => number } {
+export function batchContext(fake: AwsFake, overrides: Partial<BatchContext> & { callsPerSecond?: number } = {}): BatchContext {
   const clock = new VirtualClock();
   const { callsPerSecond, ...rest } = overrides;
   const schedule: PacingSchedule = new LocalSchedule({ callsPerSecond: callsPerSecond ?? 20, clock: rest.clock ?? clock.now });

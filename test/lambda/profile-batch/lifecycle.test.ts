@@ -5,6 +5,7 @@
  * budget handing over to the next invocation.
  */
 import { BedrockClient, CreateInferenceProfileCommand, DeleteInferenceProfileCommand, ListTagsForResourceCommand } from '@aws-sdk/client-bedrock';
+import { batchContext, batchProps, COPY_FROM, member, SimulatedBatch, STACK_ID, VirtualClock } from './harness';
 import { BatchContext, isComplete, memberRequestToken } from '../../../lambda/profile-batch/converge';
 import { onEvent } from '../../../lambda/profile-batch/on-event';
 import { IsCompleteEvent } from '../../../lambda/shared/cfn-event';
@@ -14,7 +15,6 @@ import {
   batchOwnerId, memberAttribute, PROFILE_BATCH_COUNT_ATTRIBUTE, PROFILE_BATCH_OWNER_TAG, PROFILE_BATCH_PHYSICAL_ID_PREFIX,
 } from '../../../src/contracts/profile-batch';
 import { AwsFake, startAwsFake } from '../../fakes/aws';
-import { batchContext, batchProps, COPY_FROM, member, SimulatedBatch, STACK_ID, VirtualClock } from './harness';
 
 let fake: AwsFake;
 let bedrock: BedrockClient;
@@ -250,7 +250,8 @@ describe('conflicts, immutable fields, failures midway', () => {
 describe('work budget', () => {
   test('a budget used up returns IsComplete false without Data; the next invocation finishes', async () => {
     const clock = new VirtualClock();
-    ctx = batchContext(fake, { clock: clock.now, sleep: clock.sleep, workBudgetMs: 1000, schedule: new LocalSchedule({ callsPerSecond: 2, clock: clock.now }) });
+    const schedule = new LocalSchedule({ callsPerSecond: 2, clock: clock.now });
+    ctx = batchContext(fake, { clock: clock.now, sleep: clock.sleep, workBudgetMs: 1000, schedule });
     const batch = new SimulatedBatch(on, complete);
     const result = await batch.create(batchProps(['a', 'b', 'c', 'd', 'e'].map((k) => member(k))));
     expect(result.polls).toBe(2);
@@ -262,7 +263,8 @@ describe('work budget', () => {
 
   test('isComplete false carries no Data (the framework refuses Data with IsComplete false)', async () => {
     const clock = new VirtualClock();
-    ctx = batchContext(fake, { clock: clock.now, sleep: clock.sleep, workBudgetMs: 0, schedule: new LocalSchedule({ callsPerSecond: 1, clock: clock.now }) });
+    const schedule = new LocalSchedule({ callsPerSecond: 1, clock: clock.now });
+    ctx = batchContext(fake, { clock: clock.now, sleep: clock.sleep, workBudgetMs: 0, schedule });
     const request = { ServiceToken: 'x', ResponseURL: '...', StackId: STACK_ID, RequestId: 'r', LogicalResourceId: 'FleetBatch0', ResourceType: 'x' };
     const event = { ...request, RequestType: 'Create', ResourceProperties: batchProps([member('a'), member('b')]), PhysicalResourceId: PROFILE_BATCH_PHYSICAL_ID_PREFIX + OWNER };
     expect(await isComplete(event as IsCompleteEvent, ctx)).toEqual({ IsComplete: false });

@@ -4,11 +4,11 @@
  */
 import { App, CustomResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { batchProps, COPY_FROM, member } from './harness';
 import { boundedList, memberNamesOf, parseBatchProperties, parseBatchPropertiesLeniently } from '../../../lambda/profile-batch/properties';
 import {
   PROFILE_BATCH_MAX_MEMBERS, PROFILE_BATCH_OWNER_TAG, PROFILE_BATCH_RESOURCE_TYPE, PROFILE_BATCH_SCHEMA_VERSION, ProfileBatchProperties,
 } from '../../../src/contracts/profile-batch';
-import { batchProps, COPY_FROM, member } from './harness';
 
 function problemsOf(raw: Record<string, unknown>): string {
   try {

@@ -3,6 +3,7 @@
  * contract allows: 100 members whose IDs Bedrock (the fake, 12-character IDs like the service's)
  * gave, a stack name of 128 characters in a long partition and Region, a logical ID of 255.
  */
+import { batchContext, batchProps, member, runFramework } from './harness';
 import { isComplete } from '../../../lambda/profile-batch/converge';
 import { onEvent, PROFILE_ID_LENGTH } from '../../../lambda/profile-batch/on-event';
 import { assertResponseFits, successResponseBytes } from '../../../lambda/profile-batch/response-size';
@@ -12,7 +13,6 @@ import {
   CUSTOM_RESOURCE_RESPONSE_MAX_BYTES, memberAttribute, PROFILE_BATCH_COUNT_ATTRIBUTE, PROFILE_BATCH_MAX_MEMBERS,
 } from '../../../src/contracts/profile-batch';
 import { AwsFake, startAwsFake } from '../../fakes/aws';
-import { batchContext, batchProps, member, runFramework } from './harness';
 
 /** CloudFormation stack names are at most 128 characters; the ID adds partition, Region, account and a UUID. */
 const LONGEST_STACK_ID = `arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/${'S'.repeat(128)}/4a2b9c10-7d3e-11ef-9e5a-0a1b2c3d4e5f`;
@@ -30,8 +30,14 @@ test('100 members with the longest stack ID and logical ID fit, with room to spa
   const ctx = batchContext(fake, { callsPerSecond: 1000 });
   const members = Array.from({ length: PROFILE_BATCH_MAX_MEMBERS }, (_, i) => member(`cost-center-${i}/primary`, `cc-${i}-primary`));
   const request = {
-    ServiceToken: 'x', ResponseURL: '...', StackId: LONGEST_STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: LONGEST_LOGICAL_ID,
-    ResourceType: 'x', RequestType: 'Create', ResourceProperties: batchProps(members),
+    ServiceToken: 'x',
+    ResponseURL: '...',
+    StackId: LONGEST_STACK_ID,
+    RequestId: REQUEST_ID,
+    LogicalResourceId: LONGEST_LOGICAL_ID,
+    ResourceType: 'x',
+    RequestType: 'Create',
+    ResourceProperties: batchProps(members),
   } as const;
   expect(LONGEST_STACK_ID.length).toBe(228);
   const result = await runFramework(request, (e) => onEvent(e, { log: silentLogger }), (e: IsCompleteEvent) => isComplete(e, ctx));
@@ -50,8 +56,13 @@ test('the size counts what the framework sends, and a response that would not fi
   const identity = { StackId: LONGEST_STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: LONGEST_LOGICAL_ID, PhysicalResourceId: 'profile-batch:0123456789abcdef' };
   const data: Record<string, string> = { [PROFILE_BATCH_COUNT_ATTRIBUTE]: '100' };
   expect(successResponseBytes(identity, data)).toBe(Buffer.byteLength(JSON.stringify({
-    Status: 'SUCCESS', Reason: 'SUCCESS', StackId: identity.StackId, RequestId: REQUEST_ID, PhysicalResourceId: identity.PhysicalResourceId,
-    LogicalResourceId: LONGEST_LOGICAL_ID, Data: data,
+    Status: 'SUCCESS',
+    Reason: 'SUCCESS',
+    StackId: identity.StackId,
+    RequestId: REQUEST_ID,
+    PhysicalResourceId: identity.PhysicalResourceId,
+    LogicalResourceId: LONGEST_LOGICAL_ID,
+    Data: data,
   })));
   for (let i = 0; i < 100; i++) data[memberAttribute(`k${i}`)] = 'x'.repeat(40); // IDs far longer than Bedrock's
   expect(() => assertResponseFits(identity, data, 100)).toThrow(/would be \d{4} bytes, more than the 4096 bytes CloudFormation accepts.*fewer members/);
@@ -60,8 +71,14 @@ test('the size counts what the framework sends, and a response that would not fi
 test('onEvent refuses a batch whose expected response would not fit, before any call', async () => {
   const keys = Array.from({ length: 100 }, (_, i) => member(`k${i}`));
   const event = {
-    ServiceToken: 'x', ResponseURL: '...', StackId: LONGEST_STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: LONGEST_LOGICAL_ID,
-    ResourceType: 'x', RequestType: 'Create' as const, ResourceProperties: batchProps(keys),
+    ServiceToken: 'x',
+    ResponseURL: '...',
+    StackId: LONGEST_STACK_ID,
+    RequestId: REQUEST_ID,
+    LogicalResourceId: LONGEST_LOGICAL_ID,
+    ResourceType: 'x',
+    RequestType: 'Create' as const,
+    ResourceProperties: batchProps(keys),
   };
   await expect(onEvent(event, { log: silentLogger })).resolves.toEqual({ PhysicalResourceId: expect.stringMatching(/^profile-batch:[0-9a-f]{16}$/) });
   // a logical id far beyond CloudFormation's limit makes the prediction fail
