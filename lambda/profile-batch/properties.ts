@@ -16,7 +16,7 @@ import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properti
 export const HANDLER_SCHEMA_VERSION = PROFILE_BATCH_SCHEMA_VERSION;
 
 /** The problems listed in an error message at most (the rest are logged): a failure response must fit CloudFormation's 4,096 bytes too. */
-export const MAX_PROBLEMS_IN_MESSAGE = 12;
+export const MAX_PROBLEMS_IN_MESSAGE = 10;
 
 /** One member, validated. */
 export interface MemberSpec extends ProfileFields {
