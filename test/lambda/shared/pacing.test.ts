@@ -170,8 +170,9 @@ describe('functions sharing one table, in real time, against the AWS fake', () =
       + `(≥ ${(23 * interval).toFixed(0)}), span ${span.toFixed(0)} ms, mean gap ${mean.toFixed(1)} ms, min gap ${Math.min(...gaps).toFixed(1)} ms, `
       + `busiest second ${busiestSecond} calls`);
     expect(arrivals[23] - started).toBeGreaterThanOrEqual(23 * interval);
-    // a call arrives at its slot plus its own latency, so single gaps vary by a few ms; on average they keep the interval
-    expect(mean).toBeGreaterThanOrEqual(interval - 3);
+    // a call arrives at its slot plus its own latency: the first one's reservation (two DynamoDB round trips, slot = the
+    // moment of the second) makes it late by that much, so the span falls short of 23 intervals by tens of ms at most
+    expect(mean).toBeGreaterThanOrEqual(interval - 5);
     expect(busiestSecond).toBeLessThanOrEqual(rate + 1);
   }, 30_000);
 
