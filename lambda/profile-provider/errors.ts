@@ -14,7 +14,8 @@ export function explain(error: unknown, spec: ProfileSpec, region: string): Erro
         + 'Set adoptExisting: true to take it over, or choose another profileName (names are unique per account and Region).');
     case 'ServiceQuotaExceededException':
       return new Error(`The account has reached its quota of application inference profiles in ${region} (1,000 by default; ${name}: ${detail}). `
-        + 'Delete profiles that are no longer used, or request an increase of "Application inference profiles per account" in Service Quotas.');
+        + 'Delete profiles that are no longer used, or request an increase of the Amazon Bedrock quota "Inference profiles per account" '
+        + '(quota code L-40EC9882) in Service Quotas.');
     case 'ValidationException':
       return new Error(`Amazon Bedrock rejected profile '${spec.name}' (${name}: ${detail}). `
         + `Check the name, description, tags and the model source ${spec.copyFrom} (it must exist in ${region} and be enabled for the account).`);

@@ -62,6 +62,39 @@ export async function getProfile(ctx: OpsContext, arn: string): Promise<ProfileD
   return details(await call(ctx, 'GetInferenceProfile', () => ctx.bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: arn }))));
 }
 
+/** One application inference profile as ListInferenceProfiles lists it. */
+export interface ProfileSummary {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly modelArns: string[];
+}
+
+/** Every application inference profile of the client's account and Region, by name (every page is read). */
+export async function listApplicationProfiles(ctx: OpsContext): Promise<Map<string, ProfileSummary>> {
+  const byName = new Map<string, ProfileSummary>();
+  let nextToken: string | undefined;
+  do {
+    const page = await call(ctx, 'ListInferenceProfiles', () => ctx.bedrock.send(new ListInferenceProfilesCommand({
+      typeEquals: 'APPLICATION',
+      maxResults: 1000,
+      nextToken,
+    })));
+    for (const p of page.inferenceProfileSummaries ?? []) {
+      byName.set(p.inferenceProfileName!, {
+        arn: p.inferenceProfileArn!,
+        id: p.inferenceProfileId!,
+        name: p.inferenceProfileName!,
+        description: p.description,
+        modelArns: (p.models ?? []).map((m) => m.modelArn!).filter(Boolean),
+      });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return byName;
+}
+
 /** The application inference profile with this name in the client's account and Region, if any (every page is read). */
 export async function findProfileByName(ctx: OpsContext, name: string): Promise<string | undefined> {
   let nextToken: string | undefined;
@@ -94,8 +127,10 @@ export async function reconcileTags(
   arn: string,
   desired: Record<string, string>,
   previouslyManaged: string[],
+  /** the profile's tags when the caller has just read them (saves a ListTagsForResource) */
+  knownTags?: Record<string, string>,
 ): Promise<{ added: number; removed: number }> {
-  const current = await listTags(ctx, arn);
+  const current = knownTags ?? await listTags(ctx, arn);
   const toSet = Object.entries(desired).filter(([k, v]) => current[k] !== v).map(([key, value]) => ({ key, value }));
   const toRemove = previouslyManaged.filter((k) => !(k in desired) && k in current);
   if (toSet.length > 0) {

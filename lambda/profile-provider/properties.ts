@@ -32,29 +32,46 @@ export function parseProperties(raw: Record<string, unknown>): ProfileSpec {
   const problems: string[] = [];
   const versionProblem = schemaVersionProblem(props.SchemaVersion, HANDLER_SCHEMA_VERSION);
   if (versionProblem) problems.push(versionProblem);
+  const fields = parseProfileFields(props, problems);
+  if (problems.length > 0) throw new InvalidPropertiesError('the application inference profile', problems);
+  return {
+    ...fields,
+    adoptExisting: boolProp(props.AdoptExisting),
+    deleteAdoptedOnRemoval: boolProp(props.DeleteAdoptedOnRemoval),
+  };
+}
+
+/** The fields that describe one profile (name, description, model source, tags). */
+export type ProfileFields = Pick<ProfileSpec, 'name' | 'description' | 'copyFrom' | 'tags'>;
+
+/**
+ * Checks the fields of one profile (ProfileName, Description, CopyFrom, Tags) as Bedrock would,
+ * adding every problem to `problems` (each prefixed with `label`, e.g. a batch member's position).
+ * The values returned are meaningful only when no problem was added.
+ */
+export function parseProfileFields(props: Record<string, unknown>, problems: string[], label = ''): ProfileFields {
+  const found: string[] = [];
   const r = PROFILE_NAME_RULES;
   const name = props.ProfileName;
   if (typeof name !== 'string' || name.length < r.nameMinLength || name.length > r.nameMaxLength || !matchesWhole(r.namePattern, name)) {
-    problems.push(`ProfileName '${String(name)}' must be ${r.nameMinLength}–${r.nameMaxLength} characters matching ${r.namePattern}`);
+    found.push(`ProfileName '${String(name)}' must be ${r.nameMinLength}–${r.nameMaxLength} characters matching ${r.namePattern}`);
   }
   const description = props.Description;
   if (description !== undefined && (typeof description !== 'string' || description.length < r.descriptionMinLength
     || description.length > r.descriptionMaxLength || !matchesWhole(r.descriptionPattern, description))) {
-    problems.push(`Description must be ${r.descriptionMinLength}–${r.descriptionMaxLength} characters matching ${r.descriptionPattern}`);
+    found.push(`Description must be ${r.descriptionMinLength}–${r.descriptionMaxLength} characters matching ${r.descriptionPattern}`);
   }
   const copyFrom = props.CopyFrom;
   if (typeof copyFrom !== 'string' || copyFrom.length > MODEL_SOURCE_ARN_MAX_LENGTH || !MODEL_SOURCE_ARN.test(copyFrom)) {
-    problems.push(`CopyFrom '${String(copyFrom)}' must be a foundation-model or inference-profile ARN`);
+    found.push(`CopyFrom '${String(copyFrom)}' must be a foundation-model or inference-profile ARN`);
   }
-  const tags = parseTags(props.Tags, problems);
-  if (problems.length > 0) throw new InvalidPropertiesError('the application inference profile', problems);
+  const tags = parseTags(props.Tags, found);
+  problems.push(...found.map((p) => `${label}${p}`));
   return {
     name: name as string,
     description: description as string | undefined,
     copyFrom: copyFrom as string,
     tags,
-    adoptExisting: boolProp(props.AdoptExisting),
-    deleteAdoptedOnRemoval: boolProp(props.DeleteAdoptedOnRemoval),
   };
 }
 

@@ -25,6 +25,19 @@ export interface OnEventResponse {
   readonly Data?: Record<string, string>;
 }
 
+/**
+ * What the Provider framework passes to an isComplete handler: the request with the onEvent
+ * handler's answer merged in (so PhysicalResourceId is always there).
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#asynchronous-providers-iscomplete
+ */
+export type IsCompleteEvent = CfnEvent & { readonly PhysicalResourceId: string; readonly Data?: Record<string, string> };
+
+/** What an isComplete handler returns: Data only once complete (the framework refuses Data with IsComplete false). */
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
+}
+
 /** Reads a boolean property: CloudFormation passes every scalar as a string. */
 export function boolProp(value: unknown): boolean {
   return value === true || value === 'true';

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'net';
 import {
   AttributeValue, CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { PACING_TABLE_KEY } from '../../src/contracts/profile-batch';
 import { LEDGER_KEY_SCHEMA } from '../../src/contracts/spend-meter';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -97,6 +98,16 @@ export async function createLedgerTable(client: DynamoDBClient, tableName: strin
     ],
   }));
   // TTL (LEDGER_ATTRIBUTES.expiresAt) is not set: dynalite 3.2 does not implement UpdateTimeToLive
+}
+
+/** Creates a pacing table of the profile batch (partition key only, on demand), as the construct declares it. */
+export async function createPacingTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: PACING_TABLE_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: PACING_TABLE_KEY, KeyType: 'HASH' }],
+  }));
 }
 
 interface TransactAction {

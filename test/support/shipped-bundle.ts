@@ -12,6 +12,8 @@ const HANDLER_ENV = { LOG_LEVEL: 'OFF', RETRY_BASE_DELAY_MS: '5', RETRY_MAX_DELA
 export interface ShippedBundle<H> {
   readonly fake: AwsFake;
   readonly handler: H;
+  /** every export of the bundle (e.g. `onEvent` and `isComplete` of a provider with an isComplete handler) */
+  readonly exports: Record<string, unknown>;
   /** Restores the environment and stops the fake. */
   close(): Promise<void>;
 }
@@ -22,10 +24,12 @@ export async function loadShippedBundle<H>(name: string, accountId = '1234567890
   const previous = Object.fromEntries(Object.keys(HANDLER_ENV).map((k) => [k, process.env[k]]));
   Object.assign(process.env, HANDLER_ENV);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const handler = require(path.join(__dirname, '..', '..', 'assets', 'lambda', name, 'index.js')).handler as H;
+  const exports = require(path.join(__dirname, '..', '..', 'assets', 'lambda', name, 'index.js')) as Record<string, unknown>;
+  const handler = exports.handler as H;
   return {
     fake,
     handler,
+    exports,
     close: async () => {
       for (const [k, v] of Object.entries(previous)) {
         if (v === undefined) delete process.env[k];
