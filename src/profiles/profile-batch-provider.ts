@@ -77,6 +77,7 @@ export class ProfileBatchProvider extends Construct {
 
   private readonly copySources = new Set<string>();
   private copyStatement?: iam.PolicyStatement;
+  private readSourceStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
@@ -154,5 +155,20 @@ export class ProfileBatchProvider extends Construct {
     }
     this.copyStatement = new iam.PolicyStatement({ sid: 'CopyModelSources', actions: ['bedrock:CreateInferenceProfile'], resources: [sourceArn] });
     this.role.addToPrincipalPolicy(this.copyStatement);
+  }
+
+  /**
+   * Allows the provider to read a system-defined (cross-Region) profile a member copies: a member
+   * whose model source changed under the same name is refused unless the existing profile already
+   * routes to the source's models, which GetInferenceProfile on the source lists.
+   * @internal
+   */
+  public _allowReadSource(sourceArn: string): void {
+    if (this.readSourceStatement) {
+      if (!this.readSourceStatement.resources.includes(sourceArn)) this.readSourceStatement.addResources(sourceArn);
+      return;
+    }
+    this.readSourceStatement = new iam.PolicyStatement({ sid: 'ReadCopiedSystemProfiles', actions: ['bedrock:GetInferenceProfile'], resources: [sourceArn] });
+    this.role.addToPrincipalPolicy(this.readSourceStatement);
   }
 }

@@ -9,7 +9,7 @@ import {
   PROFILE_BATCH_SCHEMA_VERSION, ProfileBatchMember, ProfileBatchProperties,
 } from '../contracts/profile-batch';
 import { ProfileResourceTag } from '../contracts/profile-resource';
-import { ModelSource } from '../models/model-source';
+import { ModelSource, ModelSourceKind } from '../models/model-source';
 import { CostCenter } from '../tags/cost-center';
 import { tagMapProblems } from '../tags/tag-rules';
 import { propError, requireString } from '../util/validation';
@@ -197,6 +197,7 @@ export class ProfileBatch extends Construct {
     }
     const member = new BatchedProfile(this, id, props, this.resource.getAttString(memberAttribute(props.key)));
     this.provider._allowCopyFrom(member._copyFrom);
+    if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) this.provider._allowReadSource(member._copyFrom);
     this.profiles.push(member);
     return member;
   }

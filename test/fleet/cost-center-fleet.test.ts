@@ -9,8 +9,10 @@ import {
   ApplicationInferenceProfile, BudgetAlert, CostAllocationTagSchema, CostCenterFleet, CostCenterFleetProps, CostCenterRow,
   InferenceGeo, ModelSource, ProfileBatch, TagPolicy,
 } from '../../src';
-import { PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
 import { assignShard } from '../../src/fleet/shard-assignment';
+import { parseBatchProperties } from '../../lambda/profile-batch/properties';
+import { PROFILE_BATCH_ENV, PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
+import { deliveredProperties } from '../support/cfn-delivery';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
@@ -146,6 +148,28 @@ describe('CostCenterFleet', () => {
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       });
     });
+  });
+
+  test('the batch properties the fleet synthesizes, delivered as CloudFormation delivers them, are what the handler parses', () => {
+    const { stack, fleet } = synthFleet({ shards: 1, costCenters: [...rows(['acme']), { name: 'globex', tags: { tenant: 'globex', tier: 'gold' }, profiles: { chat: SONNET, batch: NOVA } }], dashboard: false });
+    Tags.of(stack).add('env', 'prod');
+    const batches = Object.values(Template.fromStack(fleet.costCenter('acme').shard).findResources(PROFILE_BATCH_RESOURCE_TYPE));
+    const parsed = batches.map((r) => parseBatchProperties(deliveredProperties(r)));
+    const members = parsed.flatMap((b) => b.members).sort((a, b) => a.key.localeCompare(b.key));
+    expect(members.map((m) => [m.key, m.copyFrom, m.tags])).toEqual([
+      ['acme/chat', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0', { tenant: 'acme', env: 'prod' }],
+      ['globex/batch', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0', { tenant: 'globex', tier: 'gold', env: 'prod' }],
+      ['globex/chat', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0', { tenant: 'globex', tier: 'gold', env: 'prod' }],
+    ]);
+    // the provider's environment names the pacing table and the pace the handler reads
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+      .find((f) => f.Properties.Handler === 'index.isComplete')!;
+    expect(fn.Properties.Environment.Variables).toEqual({
+      [PROFILE_BATCH_ENV.pacingTable]: { Ref: expect.stringMatching(/PacingTable/) },
+      [PROFILE_BATCH_ENV.callsPerSecond]: '2',
+      [PROFILE_BATCH_ENV.workBudgetSeconds]: '600',
+    });
+    expect(fn.Properties.Timeout).toBe(900);
   });
 
   test('profiles are usual IApplicationInferenceProfiles: a grant from the top-level stack names the batch member\'s ID', () => {
