@@ -129,9 +129,15 @@ async function onUpdate(event: CfnUpdateEvent, ctx: HandlerContext): Promise<OnE
     ctx.log('INFO', 'replacing', { oldName: current.name, newName: spec.name });
     return provision(spec, event, ctx);
   }
+  // Judged against the profile itself, not only the old properties: in the rollback of a refused
+  // change the old properties are the refused ones, while the profile still is what is asked for.
   const changed: string[] = [];
-  if (old && old.copyFrom !== spec.copyFrom) changed.push(`model source (${old.copyFrom} → ${spec.copyFrom})`);
-  if (old && (old.description ?? '') !== (spec.description ?? '')) changed.push('description');
+  if (old && old.copyFrom !== spec.copyFrom && !sameModels(await sourceModelArns(ctx, spec.copyFrom), current.modelArns)) {
+    changed.push(`model source (${old.copyFrom} → ${spec.copyFrom})`);
+  }
+  if (old && (old.description ?? '') !== (spec.description ?? '') && (current.description ?? '') !== (spec.description ?? '')) {
+    changed.push('description');
+  }
   if (changed.length > 0) {
     throw new Error(`Cannot change the ${changed.join(' and ')} of application inference profile '${spec.name}' in place: `
       + 'Bedrock has no update API and names are unique per Region. Give it a new profileName '
@@ -167,4 +173,10 @@ async function sourceModelArns(ctx: HandlerContext, copyFrom: string): Promise<s
   if (copyFrom.includes(':foundation-model/')) return [copyFrom];
   const source = await getProfile(ctx, copyFrom);
   return [...new Set(source.modelArns)].sort();
+}
+
+function sameModels(a: string[], b: string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }

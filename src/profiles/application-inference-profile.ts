@@ -223,7 +223,9 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     const provider = ProfileProvider.of(this);
     provider._allowCopyFrom(source.copyFromArn);
     const adopted = props.adoptExisting ?? false;
-    if (adopted && props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) provider._allowReadSource(source.copyFromArn);
+    // adoption, and an update that must tell a refused change of source from the rollback of one,
+    // compare the profile's models with those of a system-defined source (GetInferenceProfile on it)
+    if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) provider._allowReadSource(source.copyFromArn);
     // typed by the contract the handler parses (src/contracts/profile-resource.ts)
     const properties: ProfileResourceProperties = {
       SchemaVersion: String(PROFILE_SCHEMA_VERSION),

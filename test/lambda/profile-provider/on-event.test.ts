@@ -301,6 +301,18 @@ describe('update', () => {
     expect(bedrock.commandCalls(TagResourceCommand)).toHaveLength(0);
   });
 
+  test('the rollback of a refused change of model source or description succeeds: the profile is judged, not only the old properties', async () => {
+    getReturns();
+    const refused = props({ CopyFrom: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0', Description: 'new' });
+    await expect(onEvent(updateEvent(refused, props()), ctx)).rejects.toThrow(/Cannot change the model source .* and description/);
+    // CloudFormation rolls back: the old properties are now the refused ones
+    bedrock.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'dept', value: 'claims' }] });
+    const res = await onEvent(updateEvent(props(), refused), ctx);
+    expect(res.PhysicalResourceId).toBe(ARN);
+    expect(bedrock.commandCalls(CreateInferenceProfileCommand)).toHaveLength(0);
+    expect(bedrock.commandCalls(DeleteInferenceProfileCommand)).toHaveLength(0);
+  });
+
   test('a new description under the same name fails too', async () => {
     getReturns();
     await expect(onEvent(updateEvent(props({ Description: 'new' }), props()), ctx)).rejects.toThrow(/Cannot change the description/);
