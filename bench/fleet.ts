@@ -83,15 +83,17 @@ function runCase(kind: string, n: number, shards: number | undefined): void {
     maxBytes = Math.max(maxBytes, Buffer.byteLength(text));
   }
   fs.rmSync(outdir, { recursive: true, force: true });
-  const result: Measured = { ms, rssMb: process.resourceUsage().maxRSS / 1024, templates: files.length, maxResources, maxBytes, maxParameters, maxOutputs };
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const result: Measured = { ms, rssMb, templates: files.length, maxResources, maxBytes, maxParameters, maxOutputs };
   console.log(JSON.stringify(result));
 }
 
 function measure(kind: string, n: number, shards: number | undefined): Measured {
   const runs: Measured[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename, '--case', kind, String(n), String(shards ?? '')], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20,
+    const args = ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename, '--case', kind, String(n), String(shards ?? '')];
+    const out = execFileSync(process.execPath, args, {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1_048_576,
     });
     runs.push(JSON.parse(out.trim().split('\n').pop()!));
   }

@@ -24,7 +24,7 @@ import {
 import { CfnUpdateEvent, IsCompleteEvent, IsCompleteResponse } from '../shared/cfn-event';
 import { errorName } from '../shared/log';
 import { Clock, PacingSchedule, waitForSlot } from '../shared/pacing';
-import { Sleep } from '../shared/retry';
+import { isThrottling, Sleep } from '../shared/retry';
 
 export interface BatchContext extends OpsContext {
   /** the Region the client acts in (pacing key, messages) */
@@ -66,13 +66,49 @@ export function profileIdOfArn(arn: string): string {
 }
 
 /** The work of one invocation: its deadline and its pacing. */
+/** Backoff after a throttled paced call (ms): the first ceiling and the largest. */
+const THROTTLE_BASE_DELAY_MS = 200;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+
+/** No pacing slot was left within the invocation's budget. */
+const NO_SLOT = Symbol('no slot');
+
 class Work {
+  /** Throttled attempts so far in this invocation. */
+  public throttled = 0;
+
   constructor(private readonly ctx: BatchContext, private readonly key: string, private readonly deadline: number) {}
 
   /** Waits for a pacing slot; false when none is left within the budget. */
   public slot(): Promise<boolean> {
     return waitForSlot(this.ctx.schedule, this.key, this.deadline, this.ctx.clock, this.ctx.sleep);
   }
+
+  /**
+   * A mutating call at the pace: every attempt takes a slot of the schedule, and a throttled
+   * attempt is tried again in a new slot (not by the retry layer's backoff, which would add calls
+   * beyond the pace) for as long as the budget lasts. Other retryable errors are retried as usual.
+   * NO_SLOT when the budget ends first (the caller hands over to the next isComplete call).
+   */
+  public async paced<T>(call: (ctx: OpsContext) => Promise<T>): Promise<T | typeof NO_SLOT> {
+    const ctx: OpsContext = { ...this.ctx, retry: { ...this.ctx.retry, retryThrottling: false } };
+    for (let attempt = 1; ; attempt++) {
+      if (!(await this.slot())) return NO_SLOT;
+      try {
+        return await call(ctx);
+      } catch (error) {
+        if (!isThrottling(error)) throw error;
+        this.throttled++;
+        // full-jitter backoff before the next slot, so that a pace set above what Bedrock admits
+        // does not turn into a stream of immediate retries
+        const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+        const delayMs = Math.floor((this.ctx.retry.random ?? Math.random)() * ceiling);
+        this.ctx.log('WARN', 'throttled: tried again in a later slot', { error: errorName(error), attempt, delayMs, throttled: this.throttled });
+        await this.ctx.sleep(delayMs);
+      }
+    }
+  }
+
 
   public get expired(): boolean {
     return this.ctx.clock() > this.deadline;
@@ -145,14 +181,14 @@ async function converge(event: IsCompleteEvent, owner: string, work: Work, ctx: 
   }
 
   for (const member of members.filter((m) => !profiles.has(m.name))) {
-    if (!(await work.slot())) return incomplete(ctx, 'create', members.length - Object.keys(ids).length);
-    let arn: string;
+    let arn: string | typeof NO_SLOT;
     try {
       const spec = { ...member, tags: { ...member.tags, [PROFILE_BATCH_OWNER_TAG]: owner }, adoptExisting: false, deleteAdoptedOnRemoval: false };
-      arn = await createProfile(ctx, spec, memberRequestToken(event, member.key));
+      arn = await work.paced((paced) => createProfile(paced, spec, memberRequestToken(event, member.key)));
     } catch (error) {
       throw explainMember(error, member, ctx.region);
     }
+    if (arn === NO_SLOT) return incomplete(ctx, 'create', members.length - Object.keys(ids).length);
     ctx.log('INFO', 'created', { key: member.key, name: member.name, arn });
     ids[member.key] = profileIdOfArn(arn);
   }
@@ -163,8 +199,8 @@ async function converge(event: IsCompleteEvent, owner: string, work: Work, ctx: 
       ctx.log('INFO', 'not this batch\'s profile: left alone', { name, arn: profile.arn });
       continue;
     }
-    if (!(await work.slot())) return incomplete(ctx, 'delete', 1);
-    const outcome = await deleteProfile(ctx, profile.arn);
+    const outcome = await work.paced((paced) => deleteProfile(paced, profile.arn));
+    if (outcome === NO_SLOT) return incomplete(ctx, 'delete', 1);
     ctx.log('INFO', outcome === 'deleted' ? 'deleted' : 'already absent', { name, arn: profile.arn });
   }
 
@@ -238,8 +274,7 @@ async function removeMembers(event: IsCompleteEvent, owner: string, work: Work, 
       ctx.log('INFO', 'not this batch\'s profile: left alone', { name, arn: profile.arn });
       continue;
     }
-    if (!(await work.slot())) return incomplete(ctx, 'delete', names.length - deleted);
-    await deleteProfile(ctx, profile.arn);
+    if ((await work.paced((paced) => deleteProfile(paced, profile.arn))) === NO_SLOT) return incomplete(ctx, 'delete', names.length - deleted);
     deleted++;
     ctx.log('INFO', 'deleted', { name, arn: profile.arn });
   }

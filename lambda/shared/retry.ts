@@ -32,6 +32,12 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** called before each retry, e.g. to log */
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Retry throttling errors here (default true). A caller that paces its calls turns it off and
+   * retries a throttled call in a new slot of its schedule instead, so that retries add no load
+   * beyond the pace.
+   */
+  readonly retryThrottling?: boolean;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 8;
@@ -70,6 +76,15 @@ interface ErrorLike {
   cause?: unknown;
 }
 
+const THROTTLING_NAMES = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+/** True for a throttling error: the service's throttling error names, or HTTP 429. */
+export function isThrottling(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as ErrorLike;
+  return (e.name !== undefined && THROTTLING_NAMES.has(e.name)) || e.$metadata?.httpStatusCode === 429;
+}
+
 /** True for throttling, server-side and connection errors, which are worth another attempt. */
 export function isRetryable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
@@ -94,7 +109,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= maxAttempts || !isRetryable(error)) throw error;
+      if (attempt >= maxAttempts || !isRetryable(error) || (options.retryThrottling === false && isThrottling(error))) throw error;
       const delay = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
       options.onRetry?.(error, attempt, delay);
       await sleep(delay);

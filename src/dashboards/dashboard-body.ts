@@ -19,7 +19,11 @@ export function renderDashboardBody(stack: Stack, widgets: cloudwatch.IWidget[],
   column.position(0, 0);
   const json = normalize(column.toJson());
   if (json === UNSUPPORTED) return undefined;
-  const text = JSON.stringify({ ...(props.start ? { start: props.start } : {}), ...(props.periodOverride ? { periodOverride: props.periodOverride } : {}), widgets: json });
+  const text = JSON.stringify({
+    ...(props.start ? { start: props.start } : {}),
+    ...(props.periodOverride ? { periodOverride: props.periodOverride } : {}),
+    widgets: json,
+  });
   const tokens = text.match(TOKEN_MARKER) ?? [];
   for (const t of new Set(tokens)) {
     if (!safeTokens.has(t)) return undefined;

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { CostCenterProfiles } from './cost-center-profiles';
 import { costExplorerUrl } from './cost-explorer-link';
-import { DASHBOARD_BUDGETS } from './dashboard-budgets';
 import { renderDashboardBody, tokenMarkers } from './dashboard-body';
+import { DASHBOARD_BUDGETS } from './dashboard-budgets';
 import { DashboardPage, PAGE_LIMITS, PageLimits, packSections } from './dashboard-packer';
 import { ProfileEntry, UsageSection } from './usage-section';
 import { PlannedRow } from './widget-plan';
@@ -196,8 +196,8 @@ export class UsageDashboard extends Construct {
     const links = this.dashboardNames.map((name, i) => `[${i === 0 ? 'overview' : `part ${i + 1}`}](${dashboardUrl(this, name)})`);
     const profileCount = sections.reduce((n, s) => n + s.profiles.length, 0);
     // the tokens the fast body rendering may embed: profile IDs and pseudo parameters (identifiers, no escaping needed)
-    const safeTokens = new Set([...sections.flatMap((sec) => sec.profiles.map((p) => p.profile.profileId)), Aws.REGION, Aws.URL_SUFFIX, Aws.PARTITION, Aws.ACCOUNT_ID]
-      .flatMap(tokenMarkers));
+    const profileIds = sections.flatMap((sec) => sec.profiles.map((p) => p.profile.profileId));
+    const safeTokens = new Set([...profileIds, Aws.REGION, Aws.URL_SUFFIX, Aws.PARTITION, Aws.ACCOUNT_ID].flatMap(tokenMarkers));
     let stackBytes = 0;
     this.dashboards = pages.map((page, i) => {
       const nested = page.limits.nested === true;

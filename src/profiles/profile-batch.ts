@@ -1,7 +1,7 @@
 import { Aws, CustomResource, Lazy, RemovalPolicy, TagManager, TagType, ITaggable, Token, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ProfileBatchProvider } from './profile-batch-provider';
 import { ApplicationInferenceProfileBase } from './profile-base';
+import { ProfileBatchProvider } from './profile-batch-provider';
 import { generateProfileName, PROFILE_NAME_RULES } from './profile-name';
 import { declareProfileWithoutResource } from './profile-quota';
 import {

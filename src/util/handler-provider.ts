@@ -52,6 +52,8 @@ export class HandlerProvider extends Construct {
   public readonly role: iam.Role;
   public readonly serviceToken: string;
   public readonly logEncryptionKey: kms.IKey;
+  /** The isComplete function (asynchronous handlers only). */
+  public readonly isCompleteFunction?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: HandlerProviderProps) {
     super(scope, id);
@@ -120,9 +122,6 @@ export class HandlerProvider extends Construct {
     }
     this.serviceToken = provider.serviceToken;
   }
-
-  /** The isComplete function (asynchronous handlers only). */
-  public readonly isCompleteFunction?: lambda.Function;
 
   private waiterProps(waiter: HandlerWaiter, options: ProviderOptions, role: iam.Role): Partial<cr.ProviderProps> {
     // AWS Control Tower CT.STEPFUNCTIONS.PR.1 and cdk-nag AwsSolutions-SF1: the waiter state machine

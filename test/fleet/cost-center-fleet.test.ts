@@ -5,13 +5,13 @@ import { App, CfnElement, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { parseBatchProperties } from '../../lambda/profile-batch/properties';
 import {
   ApplicationInferenceProfile, BudgetAlert, CostAllocationTagSchema, CostCenterFleet, CostCenterFleetProps, CostCenterRow,
   InferenceGeo, ModelSource, ProfileBatch, TagPolicy,
 } from '../../src';
-import { assignShard } from '../../src/fleet/shard-assignment';
-import { parseBatchProperties } from '../../lambda/profile-batch/properties';
 import { PROFILE_BATCH_ENV, PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
+import { assignShard } from '../../src/fleet/shard-assignment';
 import { deliveredProperties } from '../support/cfn-delivery';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
@@ -21,15 +21,17 @@ const SONNET = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet
 const NOVA = ModelSource.foundationModel('amazon.nova-pro-v1:0');
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
-function rows(names: string[], extra: Partial<CostCenterRow> = {}): CostCenterRow[] {
-  return names.map((name) => ({ name, tags: { tenant: name }, monthlyBudget: 100, profiles: { chat: SONNET }, ...extra }));
+function rows(tenants: string[], extra: Partial<CostCenterRow> = {}): CostCenterRow[] {
+  return tenants.map((name) => ({ name, tags: { tenant: name }, monthlyBudget: 100, profiles: { chat: SONNET }, ...extra }));
 }
 
 function names(n: number, from = 0): string[] {
   return Array.from({ length: n }, (_, i) => `tenant-${from + i}`);
 }
 
-function synthFleet(props: CostCenterFleetProps, env: { account?: string; region?: string } = ENV): { app: App; stack: Stack; fleet: CostCenterFleet } {
+interface Synthesized { app: App; stack: Stack; fleet: CostCenterFleet }
+
+function synthFleet(props: CostCenterFleetProps, env: { account?: string; region?: string } = ENV): Synthesized {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-test-')), context: { 'aws:cdk:enable-path-metadata': true } });
   const stack = new Stack(app, 'Fleet', { env });
   const fleet = new CostCenterFleet(stack, 'Tenants', props);

@@ -271,3 +271,42 @@ describe('work budget', () => {
     expect(fake.state.profiles()).toHaveLength(1);
   });
 });
+
+describe('throttling under the pace', () => {
+  test('a throttled create is tried again in a new slot after a jittered backoff, not by the retry layer: every attempt keeps the pace', async () => {
+    const clock = new VirtualClock();
+    const schedule = new LocalSchedule({ callsPerSecond: 20, clock: clock.now });
+    let reservations = 0;
+    const counting = { reserve: (key: string, latest: number) => { reservations++; return schedule.reserve(key, latest); } };
+    const retry = { sleep: async () => undefined, maxAttempts: 5, random: () => 0.5 };
+    ctx = batchContext(fake, { schedule: counting, clock: clock.now, sleep: clock.sleep, retry });
+    fake.faults.throttle('bedrock:CreateInferenceProfile', { times: 2 });
+    const result = await new SimulatedBatch(on, complete).create(batchProps([member('claims')]));
+    expect(result.data?.[PROFILE_BATCH_COUNT_ATTRIBUTE]).toBe('1');
+    expect(fake.calls.count({ operation: 'CreateInferenceProfile' })).toBe(3);
+    expect(fake.calls.count({ operation: 'CreateInferenceProfile', errorCode: 'ThrottlingException' })).toBe(2);
+    // one slot per attempt, and the backoff ceilings 200 ms then 400 ms (× the injected 0.5)
+    expect(reservations).toBe(3);
+    expect(clock.sleeps).toEqual(expect.arrayContaining([100, 200]));
+  });
+
+  test('throttling that outlasts the budget hands over (IsComplete false), it does not fail the batch', async () => {
+    const clock = new VirtualClock();
+    ctx = batchContext(fake, { clock: clock.now, sleep: clock.sleep, workBudgetMs: 5_000, retry: { sleep: async () => undefined, random: () => 1 } });
+    fake.faults.throttle('bedrock:CreateInferenceProfile');
+    const request = {
+      RequestType: 'Create',
+      StackId: STACK_ID,
+      RequestId: 'r1',
+      LogicalResourceId: 'FleetBatch0',
+      ResourceType: 'Custom::BedrockApplicationInferenceProfileBatch',
+      ServiceToken: 'x',
+      ResponseURL: 'x',
+      ResourceProperties: batchProps([member('claims')]),
+    } as const;
+    const first = await on(request as never);
+    const answer = await complete({ ...request, ...first } as IsCompleteEvent);
+    expect(answer).toEqual({ IsComplete: false });
+    expect(fake.state.profiles()).toHaveLength(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { Logger } from '../../../lambda/shared/log';
-import { isRetryable, retryOptionsFromEnv, withLoggedRetry, withRetry } from '../../../lambda/shared/retry';
+import { isRetryable, isThrottling, retryOptionsFromEnv, withLoggedRetry, withRetry } from '../../../lambda/shared/retry';
 
 describe('retry', () => {
   test.each([
@@ -61,5 +61,29 @@ describe('withLoggedRetry', () => {
       ['WARN', 'retrying', { operation: 'GetInferenceProfile', attempt: 1, delayMs: 50, error: 'ThrottlingException' }],
       ['WARN', 'retrying', { operation: 'GetInferenceProfile', attempt: 2, delayMs: 100, error: 'ThrottlingException' }],
     ]);
+  });
+});
+
+describe('retryThrottling: false (a paced caller retries throttling in its own schedule)', () => {
+  const error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+  test('a throttling error is thrown at once; a server error is still retried', async () => {
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw error('ThrottlingException', 429); }, { retryThrottling: false, sleep: async () => undefined }))
+      .rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(withRetry(async () => { calls++; if (calls < 3) throw error('InternalServerException', 500); return 'ok'; }, { retryThrottling: false, sleep: async () => undefined }))
+      .resolves.toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  test('isThrottling: the services\' throttling names and HTTP 429, not server errors', () => {
+    for (const name of ['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']) {
+      expect(isThrottling(error(name, 400))).toBe(true);
+    }
+    expect(isThrottling(error('SomethingElse', 429))).toBe(true);
+    expect(isThrottling(error('InternalServerException', 500))).toBe(false);
+    expect(isThrottling(undefined)).toBe(false);
   });
 });
