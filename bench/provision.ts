@@ -4,7 +4,7 @@
  * `node -r ts-node/register/transpile-only bench/provision.ts`).
  *
  * 1,000 application inference profiles — 1,000 cost centers with one profile each, in the batches
- * a default fleet makes of them (32 shards × up to 4 batches) — are created by the shipped bundle
+ * a default fleet makes of them (64 shards × up to 4 batches) — are created by the shipped bundle
  * (`assets/lambda/profile-batch/index.js`), every batch driven at once as CloudFormation and the
  * Provider framework drive them (onEvent, then isComplete until complete), against the local AWS
  * fake, whose CreateInferenceProfile admits at most RATE calls per second (sliding window; the
@@ -50,7 +50,7 @@ async function run(label: string, pace: number): Promise<Outcome> {
   const groups = new Map<string, string[]>();
   for (let i = 0; i < PROFILES; i++) {
     const name = `tenant-${i}`;
-    const a = assignShard(name, 32);
+    const a = assignShard(name, 64);
     const key = `Shard${a.shard}Profiles${a.batch}`;
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }

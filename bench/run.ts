@@ -93,7 +93,7 @@ function main(): void {
   console.log(bundles.join('\n'));
   console.log();
   // its own process: the AWS fake, the bundle's cache and the timings are not shared with the cases above
-  for (const bench of ['resolver.ts', 'spend-meter.ts', 'fleet.ts']) {
+  for (const bench of ['resolver.ts', 'spend-meter.ts', 'fleet.ts', 'provision.ts']) {
     console.log();
     console.log(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, bench)], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],

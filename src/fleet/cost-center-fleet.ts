@@ -44,9 +44,10 @@ export interface CostCenterFleetProps {
    * another nested stack, which CloudFormation cannot do in place (their profiles would be
    * replaced, their budgets' names would collide). A shard holds about 4 resources per cost
    * center with one profile (budget, catalog entry, two alarms) plus its profile batches and
-   * dashboard, and a template at most 500 resources: 32 shards serve about 2,000 cost centers,
-   * 128 about 8,000. Only shards with members exist. 1–200.
-   * @default 32
+   * dashboard, and a template at most 500 resources: 64 shards serve about 5,000 cost centers
+   * with one profile each, 128 about 8,000 (or 5,000 with two profiles each). Only shards with
+   * members exist, so a fleet of a few cost centers has a few nested stacks. 1–200.
+   * @default 64
    */
   readonly shards?: number;
 
@@ -153,7 +154,7 @@ export class FleetCostCenter {
 }
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
-const DEFAULT_SHARDS = 32;
+const DEFAULT_SHARDS = 64;
 const MAX_SHARDS = 200;
 
 interface Shard {
