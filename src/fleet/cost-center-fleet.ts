@@ -260,15 +260,15 @@ export class CostCenterFleet extends Construct {
   }
 
   private add(row: CostCenterRow, where: string): FleetCostCenter {
-    this.validateRow(row, where);
-    const costCenter = new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema, description: row.description });
+    const costCenter = this.validateRow(row, where);
     const assignment = assignShard(row.name, this.shardCount);
     const shard = this.shardFor(assignment.shard);
     const scope = new Construct(shard.stack, `CostCenter-${row.name}`);
     const profiles: { [key: string]: IApplicationInferenceProfile } = {};
     for (const [key, modelSource] of Object.entries(row.profiles ?? {})) {
       const batch = this.batchFor(shard, assignment.batch);
-      profiles[key] = batch.addProfile(`${row.name}-${key}`, {
+      // names and keys hold no '.', so '<name>.<key>' is unique in the batch
+      profiles[key] = batch.addProfile(`${row.name}.${key}`, {
         key: `${row.name}/${key}`,
         modelSource,
         costCenter,
@@ -307,7 +307,8 @@ export class CostCenterFleet extends Construct {
     return `${readable}${suffix}`;
   }
 
-  private validateRow(row: CostCenterRow, where: string): void {
+  /** Checks a row and returns its cost center; every refusal names the row and the field. */
+  private validateRow(row: CostCenterRow, where: string): CostCenter {
     const at = `${where} ('${row.name}')`;
     if (this.members.has(row.name)) {
       throw propError(this, `${where}.name`, `'${row.name}' is in the fleet already (row ${this.rowIndex.get(row.name)}): names are unique`);
@@ -325,12 +326,14 @@ export class CostCenterFleet extends Construct {
         if (row[prop] !== undefined) throw propError(this, `${at}.${prop}`, 'needs monthlyBudget: alerts and enforcement belong to the budget');
       }
     }
+    let costCenter: CostCenter;
     try {
-      new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema });
+      costCenter = new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema, description: row.description });
     } catch (error) {
       throw propError(this, at, (error as Error).message);
     }
     this.rowIndex.set(row.name, this.rowIndex.size);
+    return costCenter;
   }
 
   private shardFor(index: number): Shard {

@@ -1,9 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { checkProfileQuota, topStack as rootStack } from './profile-quota';
+import { checkProfileQuota, environmentKey, topStack as rootStack } from './profile-quota';
 import { DEFAULT_CALLS_PER_SECOND, PACING_TABLE_KEY, PROFILE_BATCH_ENV, PROFILE_BATCH_OWNER_TAG } from '../contracts/profile-batch';
 import { HandlerProvider } from '../util/handler-provider';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
@@ -27,6 +27,8 @@ const FUNCTION_TIMEOUT = Duration.minutes(15);
  */
 export const BATCH_TOTAL_TIMEOUT = Duration.hours(1);
 const QUERY_INTERVAL = Duration.seconds(30);
+/** The share of the hour a first deployment may plan to use (the rest: listing, tagging, retries). */
+const FIRST_DEPLOYMENT_SHARE = 0.9;
 
 /**
  * The provider of `ProfileBatch` resources: one per app stack, in the top-level stack (nested
@@ -75,6 +77,10 @@ export class ProfileBatchProvider extends Construct {
   /** Mutating Bedrock calls per second across everything that shares `pacingTable`. */
   public readonly callsPerSecond: number;
 
+  /** @internal */
+  public readonly _ownsPacingTable: boolean;
+  /** @internal */
+  public _members = 0;
   private readonly copySources = new Set<string>();
   private copyStatement?: iam.PolicyStatement;
   private readSourceStatement?: iam.PolicyStatement;
@@ -86,6 +92,9 @@ export class ProfileBatchProvider extends Construct {
       throw propError(this, 'profileCallsPerSecond', `must be more than 0 and at most 100 (got ${rate})`);
     }
     this.callsPerSecond = rate;
+    this._ownsPacingTable = options.pacingTable === undefined;
+    this.node.addValidation({ validate: () => this.warnOfSeparatePaces() });
+    this.node.addValidation({ validate: () => this.warnOfLongFirstDeployment() });
     checkProfileQuota(this);
     this.pacingTable = options.pacingTable ?? new dynamodb.Table(this, 'PacingTable', {
       partitionKey: { name: PACING_TABLE_KEY, type: dynamodb.AttributeType.STRING },
@@ -140,6 +149,48 @@ export class ProfileBatchProvider extends Construct {
     acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
       'bedrock:ListInferenceProfiles does not support resource-level permissions; the batches find their profiles by name with it.',
       'Resource::*');
+  }
+
+  /**
+   * Two providers of one account and Region, each with its own pacing table, each keep the pace:
+   * Bedrock sees their sum. A warning names them (stacks of unknown environments are not judged).
+   */
+  private warnOfSeparatePaces(): string[] {
+    if (!this._ownsPacingTable) return [];
+    const env = environmentKey(this);
+    if (env.includes('<token>')) return [];
+    const others = this.node.root.node.findAll().filter((c): c is ProfileBatchProvider => c instanceof ProfileBatchProvider && c !== this
+      && c._ownsPacingTable && environmentKey(c) === env);
+    if (others.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:separatePaces',
+        `${others.length + 1} profile batch providers of ${env.replace('/', ', ')} keep separate paces (${[this, ...others].map((p) => p.node.path).join(', ')}): `
+        + 'Bedrock sees the sum of their calls. Give them one pacingTable (ProviderOptions.pacingTable) to share one pace.');
+    }
+    return [];
+  }
+
+  /**
+   * Every batch must finish within the hour CloudFormation gives a custom resource, and all of
+   * them share the pace: a first deployment of more profiles than the pace creates in an hour
+   * would time out. A warning says so (later deployments create only what is new).
+   */
+  private warnOfLongFirstDeployment(): string[] {
+    const seconds = this._members / this.callsPerSecond;
+    if (seconds > BATCH_TOTAL_TIMEOUT.toSeconds() * FIRST_DEPLOYMENT_SHARE) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:firstDeploymentTooLong',
+        `the stack's profile batches hold ${this._members.toLocaleString('en-US')} profiles: created at ${this.callsPerSecond} per second `
+        + `(profileCallsPerSecond) that takes ${Math.ceil(seconds / 60)} minutes, and CloudFormation gives a custom resource one hour. `
+        + 'Deploy a new fleet of this size in waves (add cost centers over several deployments), or raise profileCallsPerSecond if Bedrock admits it.');
+    }
+    return [];
+  }
+
+  /**
+   * Counts a profile added to one of this provider's batches.
+   * @internal
+   */
+  public _countMember(): void {
+    this._members++;
   }
 
   /**

@@ -197,6 +197,7 @@ export class ProfileBatch extends Construct {
     }
     const member = new BatchedProfile(this, id, props, this.resource.getAttString(memberAttribute(props.key)));
     this.provider._allowCopyFrom(member._copyFrom);
+    this.provider._countMember();
     if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) this.provider._allowReadSource(member._copyFrom);
     this.profiles.push(member);
     return member;

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, CfnElement, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { parseBatchProperties } from '../../lambda/profile-batch/properties';
 import {
@@ -220,6 +221,30 @@ describe('CostCenterFleet', () => {
       app.synth();
       Annotations.fromStack(stack).hasWarning('/Fleet/Tenants', Match.stringLikeRegexp('1,002 application inference profiles .* not known at synth'));
     });
+  });
+
+  test('two app stacks of one account and Region with their own pacing tables get a warning; one shared table none', () => {
+    const { app, stack } = synthFleet({ costCenters: rows(['a']), dashboard: false });
+    const other = new Stack(app, 'Other', { env: ENV });
+    new CostCenterFleet(other, 'More', { costCenters: rows(['b']), dashboard: false });
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/Fleet/BedrockCostGovernanceProfileBatchProvider',
+      Match.stringLikeRegexp('2 profile batch providers of account 123456789012, Region us-east-1 keep separate paces'));
+
+    const { app: app2, stack: stack2 } = synthFleet({ costCenters: rows(['a']), dashboard: false });
+    const table = stack2.node.findChild('BedrockCostGovernanceProfileBatchProvider').node.findChild('PacingTable') as dynamodb.ITable;
+    const other2 = new Stack(app2, 'Other', { env: ENV });
+    new CostCenterFleet(other2, 'More', { costCenters: rows(['b']), dashboard: false, providerOptions: { pacingTable: table } });
+    app2.synth();
+    Annotations.fromStack(stack2).hasNoWarning('*', Match.stringLikeRegexp('separate paces'));
+  });
+
+  test('a first deployment longer than the hour a custom resource has gets a warning naming the time and the remedy', () => {
+    const slow = { providerOptions: { profileCallsPerSecond: 0.2 }, dashboard: false, alarms: false, catalog: false };
+    const { app, stack } = synthFleet({ costCenters: rows(names(700)), ...slow });
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/Fleet/BedrockCostGovernanceProfileBatchProvider',
+      Match.stringLikeRegexp('hold 700 profiles: created at 0.2 per second \\(profileCallsPerSecond\\) that takes 59 minutes.*in waves'));
   });
 
   describe('bad input is refused with the path, the prop and the rule', () => {
