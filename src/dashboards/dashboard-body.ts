@@ -51,8 +51,15 @@ class JoinedParts implements IResolvable {
 
   public resolve(context: IResolveContext): unknown {
     const out: unknown[] = [];
+    // a profile ID appears in many widgets: each distinct token is resolved once per resolution
+    // (which also records its reference once, all CDK needs to wire a cross-stack reference)
+    const resolved = new Map<IResolvable, unknown>();
     for (const part of this.parts) {
-      const value = typeof part === 'string' ? part : context.resolve(part);
+      let value: unknown = part;
+      if (typeof part !== 'string') {
+        if (!resolved.has(part)) resolved.set(part, context.resolve(part));
+        value = resolved.get(part);
+      }
       if (typeof value === 'string' && typeof out[out.length - 1] === 'string') out[out.length - 1] += value;
       else out.push(value);
     }
