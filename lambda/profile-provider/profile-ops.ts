@@ -4,6 +4,7 @@ import {
   DeleteInferenceProfileCommand,
   GetInferenceProfileCommand,
   GetInferenceProfileCommandOutput,
+  InferenceProfileSummary,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
@@ -71,9 +72,8 @@ export interface ProfileSummary {
   readonly modelArns: string[];
 }
 
-/** Every application inference profile of the client's account and Region, by name (every page is read). */
-export async function listApplicationProfiles(ctx: OpsContext): Promise<Map<string, ProfileSummary>> {
-  const byName = new Map<string, ProfileSummary>();
+/** The pages of the client's account and Region's application inference profiles (ListInferenceProfiles, 1,000 per page). */
+async function* applicationProfilePages(ctx: OpsContext): AsyncGenerator<InferenceProfileSummary[]> {
   let nextToken: string | undefined;
   do {
     const page = await call(ctx, 'ListInferenceProfiles', () => ctx.bedrock.send(new ListInferenceProfilesCommand({
@@ -81,7 +81,16 @@ export async function listApplicationProfiles(ctx: OpsContext): Promise<Map<stri
       maxResults: 1000,
       nextToken,
     })));
-    for (const p of page.inferenceProfileSummaries ?? []) {
+    yield page.inferenceProfileSummaries ?? [];
+    nextToken = page.nextToken;
+  } while (nextToken);
+}
+
+/** Every application inference profile of the client's account and Region, by name (every page is read). */
+export async function listApplicationProfiles(ctx: OpsContext): Promise<Map<string, ProfileSummary>> {
+  const byName = new Map<string, ProfileSummary>();
+  for await (const page of applicationProfilePages(ctx)) {
+    for (const p of page) {
       byName.set(p.inferenceProfileName!, {
         arn: p.inferenceProfileArn!,
         id: p.inferenceProfileId!,
@@ -90,24 +99,16 @@ export async function listApplicationProfiles(ctx: OpsContext): Promise<Map<stri
         modelArns: (p.models ?? []).map((m) => m.modelArn!).filter(Boolean),
       });
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return byName;
 }
 
-/** The application inference profile with this name in the client's account and Region, if any (every page is read). */
+/** The application inference profile with this name in the client's account and Region, if any (pages are read until it is found). */
 export async function findProfileByName(ctx: OpsContext, name: string): Promise<string | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await call(ctx, 'ListInferenceProfiles', () => ctx.bedrock.send(new ListInferenceProfilesCommand({
-      typeEquals: 'APPLICATION',
-      maxResults: 1000,
-      nextToken,
-    })));
-    const found = (page.inferenceProfileSummaries ?? []).find((p) => p.inferenceProfileName === name);
+  for await (const page of applicationProfilePages(ctx)) {
+    const found = page.find((p) => p.inferenceProfileName === name);
     if (found) return found.inferenceProfileArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return undefined;
 }
 
