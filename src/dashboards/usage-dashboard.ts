@@ -214,7 +214,7 @@ export class UsageDashboard extends Construct {
       const cfnDashboard = dashboard.node.defaultChild as cloudwatch.CfnDashboard;
       const interval = props.defaultInterval ?? Duration.days(1);
       const fast = renderDashboardBody(Stack.of(dashboard), rows, { start: `-${interval.toIsoString()}`, periodOverride: 'inherit' }, safeTokens);
-      if (fast !== undefined) cfnDashboard.dashboardBody = fast;
+      if (fast !== undefined) useFastBody(dashboard, cfnDashboard, fast);
       // AWS::CloudWatch::Dashboard has no Tags in the resource schema the library validates against
       (dashboard.node.defaultChild as cloudwatch.CfnDashboard).addPropertyDeletionOverride('Tags');
       stackBytes += nested ? this.checkNestedPage(page, header.size!, sizer, i) : page.bytes + header.size!.inStack + DASHBOARD_RESOURCE_BYTES;
@@ -420,4 +420,27 @@ function sectionMarkdown(title: string, isCostCenter: boolean, tags: { [key: str
 
 function escapeMarkdown(s: string): string {
   return s.replace(/([\\`*_[\]()#|<>])/g, '\\$1');
+}
+
+/**
+ * Uses the one-pass body for a dashboard as built here; the moment anything is added to it later
+ * (`dashboards[i].addWidgets(…)`, `addVariable(…)`: the dashboards are public), CDK's own
+ * rendering of all its rows and variables takes over again, so nothing added is lost.
+ */
+function useFastBody(dashboard: cloudwatch.Dashboard, cfn: cloudwatch.CfnDashboard, fast: string): void {
+  const cdkBody = cfn.dashboardBody;
+  cfn.dashboardBody = fast;
+  const restore = () => {
+    cfn.dashboardBody = cdkBody;
+  };
+  const addWidgets = dashboard.addWidgets.bind(dashboard);
+  const addVariable = dashboard.addVariable.bind(dashboard);
+  dashboard.addWidgets = (...widgets: cloudwatch.IWidget[]) => {
+    restore();
+    addWidgets(...widgets);
+  };
+  dashboard.addVariable = (variable: cloudwatch.IVariable) => {
+    restore();
+    addVariable(variable);
+  };
 }

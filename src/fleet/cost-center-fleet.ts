@@ -9,6 +9,7 @@ import { BudgetScope } from '../budgets/budget-scope';
 import { BudgetSubscribers } from '../budgets/budget-subscribers';
 import { CostCenterBudget } from '../budgets/cost-center-budget';
 import { ProfileCatalog } from '../catalog/profile-catalog';
+import { PROFILE_BATCH_MAX_MEMBERS } from '../contracts/profile-batch';
 import { UsageAlarms } from '../dashboards/usage-alarms';
 import { UsageDashboard } from '../dashboards/usage-dashboard';
 import { ModelPricing } from '../models/model-pricing';
@@ -212,7 +213,10 @@ export class CostCenterFleet extends Construct {
     super(scope, id);
     this.props = props;
     const shards = props.shards ?? DEFAULT_SHARDS;
-    if (!Token.isUnresolved(shards) && (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)) {
+    if (Token.isUnresolved(shards)) {
+      throw propError(this, 'shards', 'must be known at synth: it decides which nested stack holds each cost center');
+    }
+    if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
       throw propError(this, 'shards', `must be an integer from 1 to ${MAX_SHARDS} (got ${shards}): each shard is one nested stack resource of this stack`);
     }
     this.shardCount = shards;
@@ -267,6 +271,11 @@ export class CostCenterFleet extends Construct {
     const profiles: { [key: string]: IApplicationInferenceProfile } = {};
     for (const [key, modelSource] of Object.entries(row.profiles ?? {})) {
       const batch = this.batchFor(shard, assignment.batch);
+      if (batch.profiles.length >= PROFILE_BATCH_MAX_MEMBERS) {
+        throw propError(this, `${where}.profiles`, `'${key}' would be profile ${PROFILE_BATCH_MAX_MEMBERS + 1} of batch ${batch.node.path} `
+          + `(a batch holds ${PROFILE_BATCH_MAX_MEMBERS}): a fleet with this many profiles per cost center needs more shards, `
+          + 'which moves cost centers between nested stacks — set shards for the largest fleet before its first deployment (docs/fleets.md)');
+      }
       // names and keys hold no '.', so '<name>.<key>' is unique in the batch
       profiles[key] = batch.addProfile(`${row.name}.${key}`, {
         key: `${row.name}/${key}`,

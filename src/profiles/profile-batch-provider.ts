@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -100,6 +100,8 @@ export class ProfileBatchProvider extends Construct {
       // one item per account and Region: the time of the next free slot (no personal or business data)
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // nothing in it outlives the stack: the next free slot, rebuilt on the first call
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const handler = new HandlerProvider(this, 'Handler', {
       handlerName: 'profile-batch',
@@ -121,11 +123,9 @@ export class ProfileBatchProvider extends Construct {
       findByName: 'the batches find their profiles by name with it',
       limit: `it deletes only profiles that carry its ${PROFILE_BATCH_OWNER_TAG} tag (checked by the handler)`,
     });
-    handler.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReserveCallSlots',
-      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      resources: [this.pacingTable.tableArn],
-    }));
+    this.pacingTable.grant(handler.role, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // a table of your own encrypted with a customer managed key needs the key too (Table.grant does not add it)
+    this.pacingTable.encryptionKey?.grantEncryptDecrypt(handler.role);
   }
 
   /**

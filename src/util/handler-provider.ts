@@ -155,7 +155,11 @@ export class HandlerProvider extends Construct {
     }));
     const policy = role.node.findChild('DefaultPolicy');
     acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
-      'X-Ray\'s PutTraceSegments, PutTelemetryRecords and sampling actions do not support resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
+      'X-Ray\'s PutTraceSegments, PutTelemetryRecords and sampling actions do not support resource-level permissions '
+      + '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html); nor do the CloudWatch Logs log-delivery '
+      + 'actions (CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, '
+      + 'DescribeResourcePolicies, DescribeLogGroups) that aws-cdk-lib grants a state machine logging to CloudWatch Logs '
+      + '(https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).',
       'Resource::*');
     for (const child of ['framework-isComplete', 'framework-onTimeout']) {
       acknowledgeNagFinding(provider.node.findChild(child), 'AwsSolutions-L1',

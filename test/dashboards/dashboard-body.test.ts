@@ -1,6 +1,7 @@
 import { App, Aws, CfnResource, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ApplicationInferenceProfile, CostCenter, ModelSource, UsageDashboard } from '../../src';
 import { renderDashboardBody, tokenMarkers } from '../../src/dashboards/dashboard-body';
 
 /** Widgets like the usage dashboard's: graphs whose metrics name a resource attribute (a profile ID) and the Region. */
@@ -59,5 +60,22 @@ describe('renderDashboardBody', () => {
     const title = Lazy.string({ produce: () => 'a "title"' });
     const w = [new cloudwatch.GraphWidget({ title, left: [new cloudwatch.Metric({ namespace: 'N', metricName: 'M', dimensionsMap: { ModelId: ids[0] } })] })];
     expect(renderDashboardBody(stack, w, {}, new Set(tokenMarkers(ids[0])))).toBeUndefined();
+  });
+});
+
+describe('UsageDashboard with the one-pass body', () => {
+  test('widgets and variables added to its dashboards later still reach the template', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const profile = ApplicationInferenceProfile.fromProfileAttributes(stack, 'P', {
+      profileArn: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456',
+      modelSource: ModelSource.foundationModel('amazon.nova-pro-v1:0'),
+    });
+    const usage = new UsageDashboard(stack, 'Usage', { costCenters: [{ costCenter: CostCenter.of('claims', { dept: 'claims' }), profiles: [profile] }] });
+    const before = JSON.stringify(stack.resolve((usage.dashboards[0].node.defaultChild as cloudwatch.CfnDashboard).dashboardBody));
+    usage.dashboards[0].addWidgets(new cloudwatch.TextWidget({ markdown: 'added later', width: 24, height: 1 }));
+    const after = JSON.stringify(stack.resolve((usage.dashboards[0].node.defaultChild as cloudwatch.CfnDashboard).dashboardBody));
+    expect(before).not.toContain('added later');
+    expect(after).toContain('added later');
+    expect(after).toContain('abc123def456');
   });
 });

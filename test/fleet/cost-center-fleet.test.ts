@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnElement, NestedStack, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnElement, NestedStack, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -239,6 +239,22 @@ describe('CostCenterFleet', () => {
     Annotations.fromStack(stack2).hasNoWarning('*', Match.stringLikeRegexp('separate paces'));
   });
 
+  test('a pacing table of your own is granted through the table, its key included; the provider\'s own is deleted with the stack', () => {
+    const { stack: own } = synthFleet({ costCenters: rows(['a']), dashboard: false });
+    Template.fromStack(own).hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } });
+
+    const app = new App();
+    const stack = new Stack(app, 'Shared', { env: ENV });
+    const table = new dynamodb.Table(stack, 'Pace', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    });
+    new CostCenterFleet(stack, 'Tenants', { costCenters: rows(['a']), dashboard: false, providerOptions: { pacingTable: table } });
+    const actions = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:Encrypt']));
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+
   test('a first deployment longer than the hour a custom resource has gets a warning naming the time and the remedy', () => {
     const slow = { providerOptions: { profileCallsPerSecond: 0.2 }, dashboard: false, alarms: false, catalog: false };
     const { app, stack } = synthFleet({ costCenters: rows(names(700)), ...slow });
@@ -274,6 +290,16 @@ describe('CostCenterFleet', () => {
     test('a shard past 500 resources fails at synth, naming it and what to do', () => {
       const { app } = synthFleet({ shards: 1, costCenters: rows(names(130)), dashboard: false });
       expect(() => app.synth()).toThrow(/shards: shard Fleet\/Tenants\/Shard0 holds 52\d resources \(130 cost centers\); a template holds at most 500: a fleet this large needs more shards/);
+    });
+
+    test('shards must be known at synth', () => {
+      expect(() => synthFleet({ shards: Token.asNumber({ Ref: 'Shards' }) })).toThrow(/shards must be known at synth: it decides which nested stack holds each cost center/);
+    });
+
+    test('a profile that would overfill its batch fails naming the batch and the remedy', () => {
+      const profiles = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, SONNET]));
+      expect(() => synthFleet({ shards: 1, costCenters: [{ name: 'big', tags: { t: 'big' }, profiles }], dashboard: false, alarms: false, catalog: false }))
+        .toThrow(/costCenters\[0\]\.profiles 'p100' would be profile 101 of batch Fleet\/Tenants\/Shard0\/Profiles\d \(a batch holds 100\): .* needs more shards/);
     });
 
     test('profileCallsPerSecond must be positive', () => {
