@@ -139,12 +139,17 @@ describe('functions sharing one table, in real time, against the AWS fake', () =
     const clients = [db.newClient(), db.newClient(), db.newClient()];
     await Promise.all(clients.map((c) => c.send(new GetItemCommand({ TableName: table, Key: { [PACING_TABLE_KEY]: { S: 'warm-up' } } }))));
     const started = performance.now();
+    const slots: number[] = [];
     const run = (stack: number) => {
-      const ctx = batchContext(fake, {
-        clock: Date.now,
-        sleep: realSleep,
-        schedule: new TableSchedule({ dynamodb: clients[stack - 1], tableName: table, keyAttribute: PACING_TABLE_KEY, callsPerSecond: rate }),
-      });
+      const schedule = new TableSchedule({ dynamodb: clients[stack - 1], tableName: table, keyAttribute: PACING_TABLE_KEY, callsPerSecond: rate });
+      const recording = {
+        reserve: async (key: string, latest: number) => {
+          const slot = await schedule.reserve(key, latest);
+          if (slot !== undefined) slots.push(slot);
+          return slot;
+        },
+      };
+      const ctx = batchContext(fake, { clock: Date.now, sleep: realSleep, schedule: recording });
       const request = {
         ServiceToken: 'x',
         ResponseURL: '...',
@@ -169,11 +174,14 @@ describe('functions sharing one table, in real time, against the AWS fake', () =
     console.log(`pacing: 24 creates from 3 functions at ${rate}/s: last at ${(arrivals[23] - started).toFixed(0)} ms after the start `
       + `(≥ ${(23 * interval).toFixed(0)}), span ${span.toFixed(0)} ms, mean gap ${mean.toFixed(1)} ms, min gap ${Math.min(...gaps).toFixed(1)} ms, `
       + `busiest second ${busiestSecond} calls`);
+    // What the schedule guarantees, whatever the load on the machine (arrival gaps and the busiest
+    // second are logged, not asserted: a late call followed by a punctual one arrives closer than
+    // one interval, more so on a loaded machine): the 24 reserved slots are at least one interval
+    // apart, and no call reaches Bedrock before the last slot could allow.
+    const sorted = [...slots].sort((a, b) => a - b);
+    expect(sorted).toHaveLength(24);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(interval);
     expect(arrivals[23] - started).toBeGreaterThanOrEqual(23 * interval);
-    // a call arrives at its slot plus its own latency: the first one's reservation (two DynamoDB round trips, slot = the
-    // moment of the second) makes it late by that much, so the span falls short of 23 intervals by tens of ms at most
-    expect(mean).toBeGreaterThanOrEqual(interval - 5);
-    expect(busiestSecond).toBeLessThanOrEqual(rate + 1);
   }, 30_000);
 
   test('throttling below the pacing rate is ridden out by the retries: every create lands, the batch completes', async () => {
