@@ -289,8 +289,11 @@ export class CostCenterFleet extends Construct {
       }
     }
     const profileList = Object.values(profiles);
+    // with enforcement, the budget is defined by the profiles (filtered on the cost center's tag keys
+    // only, the same spend as its tags), so that a deny names them: the row cannot, they are made here
+    const byProfiles = row.enforcement !== undefined && profileList.length > 0;
     const budget = row.monthlyBudget === undefined ? undefined : new CostCenterBudget(scope, 'Budget', {
-      costCenter,
+      ...(byProfiles ? { profiles: profileList, profileTagKeys: Object.keys(row.tags) } : { costCenter }),
       limit: row.monthlyBudget,
       budgetScope: this.props.budgetScope,
       alerts: row.alerts,

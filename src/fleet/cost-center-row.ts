@@ -51,7 +51,9 @@ export interface CostCenterRow {
   readonly alertEmails?: string[];
 
   /**
-   * What AWS Budgets does when the budget is exceeded (e.g. deny invocation of the profiles).
+   * What AWS Budgets does when the budget is exceeded, e.g.
+   * `BudgetEnforcement.denyInvocation({ roles })`: the deny names this row's profiles (the budget is
+   * then defined by them, filtered on the row's tag keys: the same spend as its tags).
    * @default - no enforcement
    */
   readonly enforcement?: BudgetEnforcement;

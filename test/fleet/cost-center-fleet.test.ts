@@ -8,7 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { parseBatchProperties } from '../../lambda/profile-batch/properties';
 import {
-  ApplicationInferenceProfile, BudgetAlert, CostAllocationTagSchema, CostCenterFleet, CostCenterFleetProps, CostCenterRow,
+  ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement, CostAllocationTagSchema, CostCenterFleet, CostCenterFleetProps, CostCenterRow,
   InferenceGeo, ModelSource, ProfileBatch, TagPolicy,
 } from '../../src';
 import { PROFILE_BATCH_ENV, PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
@@ -183,6 +183,24 @@ describe('CostCenterFleet', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => JSON.stringify(s.Action).includes('InvokeModel'));
     expect(JSON.stringify(statements)).toMatch(/application-inference-profile\/",\{"Fn::GetAtt":\["Tenants\w*Shard\w*NestedStack/);
     expect(() => fleet.costCenter('acme').profile('summarize')).toThrow("cost center 'acme' has no profile 'summarize' (it has 'chat')");
+  });
+
+  test('enforcement in a row denies invocation of that row\'s profiles (which the row cannot name: they are made by the fleet)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Fleet', { env: ENV });
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fleet = new CostCenterFleet(stack, 'Tenants', {
+      shards: 2,
+      dashboard: false,
+      costCenters: rows(['acme'], { enforcement: BudgetEnforcement.denyInvocation({ roles: [role] }) }),
+    });
+    const shard = Template.fromStack(fleet.costCenter('acme').shard);
+    shard.resourceCountIs('AWS::Budgets::BudgetsAction', 1);
+    const deny = JSON.stringify(Object.values(shard.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument));
+    expect(deny).toMatch(/application-inference-profile\/",\{"Fn::GetAtt":\["Profiles\d\w+","Id[0-9a-f]{10}"\]/);
+    const filter = Object.values(shard.findResources('AWS::Budgets::Budget'))[0].Properties.Budget.FilterExpression;
+    expect(JSON.stringify(filter)).toContain('{"Tags":{"Key":"tenant","Values":["acme"]}}');
+    expect(fleet.costCenter('acme').budget?.enforcementAction).toBeDefined();
   });
 
   test('Tags.of() and a TagPolicy reach every batched profile', () => {
