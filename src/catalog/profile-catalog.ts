@@ -25,6 +25,14 @@ export interface ProfileCatalogProps {
 }
 
 const CATALOG_SYMBOL = Symbol.for('cdk-bedrock-cost-governance.ProfileCatalog');
+/** The catalogs of an app in the order they were created, kept on its root (a fleet makes one per shard). */
+const CATALOG_REGISTRY = Symbol.for('cdk-bedrock-cost-governance.ProfileCatalogs');
+
+function catalogsOf(root: IConstruct): ProfileCatalog[] {
+  const holder = root as unknown as { [CATALOG_REGISTRY]?: ProfileCatalog[] };
+  if (!holder[CATALOG_REGISTRY]) Object.defineProperty(holder, CATALOG_REGISTRY, { value: [], enumerable: false });
+  return holder[CATALOG_REGISTRY]!;
+}
 const DEFAULT_PREFIX_ROOT = '/cdk-bedrock-cost-governance/catalog';
 /**
  * The ARN before a parameter name is `arn:<partition>:ssm:<region>:<12-digit account>:parameter/`.
@@ -92,6 +100,7 @@ export class ProfileCatalog extends Construct {
       }
     }
     this.prefix = prefix;
+    catalogsOf(this.node.root).push(this);
     this.node.addValidation({ validate: () => this.quotaProblems() });
   }
 
@@ -196,8 +205,8 @@ export class ProfileCatalog extends Construct {
    */
   private quotaProblems(): string[] {
     const group = envKey(this);
-    const catalogs = this.node.root.node.findAll().filter((c) => ProfileCatalog.isProfileCatalog(c) && envKey(c) === group);
-    if (catalogs[0] !== this) return [];
+    // the first catalog of the group reports, found without walking the app (one walk per app, not per catalog)
+    if (catalogsOf(this.node.root).find((c) => envKey(c) === group) !== this) return [];
     const count = this.node.root.node.findAll().filter((c) => isStandardParameter(c) && envKey(c) === group).length;
     if (count <= STANDARD_PARAMETER_QUOTA) return [];
     const message = `the app declares ${count.toLocaleString('en-US')} standard SSM parameters for ${group.replace('/', ' / ')}; `
