@@ -7,6 +7,7 @@ import {
   STANDARD_PARAMETER_QUOTA, tenantKeyProblems,
 } from '../contracts/parameter-store';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
+import { environmentKey } from '../profiles/profile-quota';
 import { acknowledgeOnGranteePolicy } from '../util/nag-acknowledgement';
 import { generateName, hashOf } from '../util/names';
 import { propError } from '../util/validation';
@@ -204,10 +205,10 @@ export class ProfileCatalog extends Construct {
    * staying under it here is necessary, not sufficient.
    */
   private quotaProblems(): string[] {
-    const group = envKey(this);
+    const group = environmentKey(this);
     // the first catalog of the group reports, found without walking the app (one walk per app, not per catalog)
-    if (catalogsOf(this.node.root).find((c) => envKey(c) === group) !== this) return [];
-    const count = this.node.root.node.findAll().filter((c) => isStandardParameter(c) && envKey(c) === group).length;
+    if (catalogsOf(this.node.root).find((c) => environmentKey(c) === group) !== this) return [];
+    const count = this.node.root.node.findAll().filter((c) => isStandardParameter(c) && environmentKey(c) === group).length;
     if (count <= STANDARD_PARAMETER_QUOTA) return [];
     const message = `the app declares ${count.toLocaleString('en-US')} standard SSM parameters for ${group.replace('/', ' / ')}; `
       + `Parameter Store allows ${STANDARD_PARAMETER_QUOTA.toLocaleString('en-US')} per account and Region: `
@@ -221,12 +222,6 @@ export class ProfileCatalog extends Construct {
   }
 }
 
-/** `<account>/<region>` of a construct's stack, `<token>` for what is not known at synth. */
-function envKey(c: IConstruct): string {
-  const stack = Stack.of(c);
-  const part = (v: string) => (Token.isUnresolved(v) ? '<token>' : v);
-  return `account ${part(stack.account)}/Region ${part(stack.region)}`;
-}
 
 function isStandardParameter(c: IConstruct): boolean {
   if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::SSM::Parameter') return false;
