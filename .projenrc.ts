@@ -38,6 +38,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkBedrockCostGovernance', packageId: 'CdkBedrockCostGovernance' },
   publishToGo: { moduleName: 'github.com/cdk-bedrock-cost-governance/cdk-bedrock-cost-governance-go' },
 
+  // cdk-nag: CostAttributionChecks extends cdk-nag's NagPack, and a jsii assembly loads every module
+  // it declares, so a separate entry point could not keep it optional: a peer dependency (the
+  // version range cdk-nag 3 itself needs of aws-cdk-lib) — docs/nag.md gives the reasons.
+  peerDeps: ['cdk-nag@^3.0.2'],
+  // the cost-center table file (CostCenterTable.fromFile) in YAML: a complete YAML 1.2 parser with
+  // no dependencies of its own, bundled so that jsii users of every language get it with the library
+  bundledDeps: ['yaml@^2.9.1'],
   devDeps: [
     // handler SDK clients: bundled into assets/ at build time, never runtime deps of the library
     '@aws-sdk/client-bedrock@^3',
@@ -59,7 +66,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the chargeback report's CSV read by a real RFC 4180 parser, its SVG by a strict XML parser
     'csv-parse@^6',
     'fast-xml-parser@^5',
-    'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // integ tests: integ-runner 2.197.x reads cloud assembly schema 53 (aws-cdk-lib 2.257), offline snapshot checks
     '@aws-cdk/integ-runner@2.197.10',
