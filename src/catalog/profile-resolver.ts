@@ -19,21 +19,11 @@ import { ProviderOptions } from '../util/provider-options';
 import { recurringScheduleProblem, scheduleInvocation } from '../util/schedule';
 import { propError } from '../util/validation';
 
-/** Properties of a {@link ProfileResolver}. */
-export interface ProfileResolverProps {
-  /**
-   * The tag schema requests are checked against: a request may name only its keys (unless it
-   * allows unknown keys) and only values it allows.
-   */
-  readonly tagSchema: CostAllocationTagSchema;
-
-  /**
-   * The profile catalog: requests by `tenantKey` read its entries, and with `tenantKeyTags` the
-   * function keeps the catalog's synced entries up to date.
-   * @default - no catalog: requests by tags only
-   */
-  readonly catalog?: ProfileCatalog;
-
+/**
+ * How a {@link ProfileResolver} caches, syncs and runs: everything but the tag schema and the
+ * catalog (`BedrockCostGovernance` gives those from its table).
+ */
+export interface ProfileResolverOptions {
   /**
    * Sync the catalog: every profile of the account whose tags hold all these keys gets the entry
    * `<prefix>/<values joined by '/'>` (e.g. `['dept', 'team']` → `/prefix/claims/intake`), kept up
@@ -122,6 +112,22 @@ export interface ProfileResolverProps {
    * @default - defaults of ProviderOptions
    */
   readonly providerOptions?: ProviderOptions;
+}
+
+/** Properties of a {@link ProfileResolver}. */
+export interface ProfileResolverProps extends ProfileResolverOptions {
+  /**
+   * The tag schema requests are checked against: a request may name only its keys (unless it
+   * allows unknown keys) and only values it allows.
+   */
+  readonly tagSchema: CostAllocationTagSchema;
+
+  /**
+   * The profile catalog: requests by `tenantKey` read its entries, and with `tenantKeyTags` the
+   * function keeps the catalog's synced entries up to date.
+   * @default - no catalog: requests by tags only
+   */
+  readonly catalog?: ProfileCatalog;
 }
 
 const MAX_CACHE_SECONDS = 86_400;

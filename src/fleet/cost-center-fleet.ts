@@ -200,6 +200,12 @@ export class CostCenterFleet extends Construct {
    * @default - no catalog
    */
   public readonly catalogPrefix?: string;
+  /**
+   * The catalog as a whole (its prefix): for reads (`grantRead`, a `ProfileResolver`'s catalog).
+   * Its entries are written in the shards, one `ProfileCatalog` of the same prefix per shard.
+   * @default - no catalog
+   */
+  public readonly catalog?: ProfileCatalog;
   /** The provider of the fleet's profile batches. */
   public readonly provider: ProfileBatchProvider;
 
@@ -226,7 +232,7 @@ export class CostCenterFleet extends Construct {
     if (props.catalog ?? true) {
       this.catalogPrefix = props.catalogPrefix ?? `/cdk-bedrock-cost-governance/catalog/${generateName(this, { maxLength: 200 })}`;
       // the catalog's prefix checks, and grantRead over the whole path
-      new ProfileCatalog(this, 'Catalog', { prefix: this.catalogPrefix });
+      this.catalog = new ProfileCatalog(this, 'Catalog', { prefix: this.catalogPrefix });
     }
     (props.costCenters ?? []).forEach((row, i) => this.add(row, `costCenters[${i}]`));
     if (props.dashboard ?? true) Aspects.of(this).add(new BuildDashboards(this));
@@ -244,6 +250,16 @@ export class CostCenterFleet extends Construct {
     return this.add(row, `addCostCenter('${row.name}')`);
   }
 
+  /**
+   * Adds a row on behalf of a construct that owns the fleet (the facade): refusals name that
+   * construct and its own description of the row.
+   * @internal
+   */
+  public _addRow(row: CostCenterRow, where: string, owner: IConstruct): FleetCostCenter {
+    if (this.dashboardsBuilt) throw propError(owner, 'costCenters', 'cost centers must be added before the app is synthesized');
+    return this.add(row, where, owner);
+  }
+
   /** The cost center with this name; throws when there is none. */
   public costCenter(name: string): FleetCostCenter {
     const found = this.members.get(name);
@@ -258,13 +274,12 @@ export class CostCenterFleet extends Construct {
 
   /** Lets the grantee read the whole catalog (GetParameter, GetParameters, GetParametersByPath below its prefix). */
   public grantReadCatalog(grantee: iam.IGrantable): iam.Grant {
-    const catalog = this.node.tryFindChild('Catalog') as ProfileCatalog | undefined;
-    if (!catalog) throw propError(this, 'catalog', 'is false: the fleet has no catalog to read');
-    return catalog.grantRead(grantee);
+    if (!this.catalog) throw propError(this, 'catalog', 'is false: the fleet has no catalog to read');
+    return this.catalog.grantRead(grantee);
   }
 
-  private add(row: CostCenterRow, where: string): FleetCostCenter {
-    const costCenter = this.validateRow(row, where);
+  private add(row: CostCenterRow, where: string, owner: IConstruct = this): FleetCostCenter {
+    const costCenter = this.validateRow(row, where, owner);
     const assignment = assignShard(row.name, this.shardCount);
     const shard = this.shardFor(assignment.shard);
     const scope = new Construct(shard.stack, `CostCenter-${row.name}`);
@@ -272,7 +287,7 @@ export class CostCenterFleet extends Construct {
     for (const [key, modelSource] of Object.entries(row.profiles ?? {})) {
       const batch = this.batchFor(shard, assignment.batch);
       if (batch.profiles.length >= PROFILE_BATCH_MAX_MEMBERS) {
-        throw propError(this, `${where}.profiles`, `'${key}' would be profile ${PROFILE_BATCH_MAX_MEMBERS + 1} of batch ${batch.node.path} `
+        throw propError(owner, `${where}.profiles`, `'${key}' would be profile ${PROFILE_BATCH_MAX_MEMBERS + 1} of batch ${batch.node.path} `
           + `(a batch holds ${PROFILE_BATCH_MAX_MEMBERS}): a fleet with this many profiles per cost center needs more shards, `
           + 'which moves cost centers between nested stacks — set shards for the largest fleet before its first deployment (docs/fleets.md)');
       }
@@ -320,29 +335,29 @@ export class CostCenterFleet extends Construct {
   }
 
   /** Checks a row and returns its cost center; every refusal names the row and the field. */
-  private validateRow(row: CostCenterRow, where: string): CostCenter {
+  private validateRow(row: CostCenterRow, where: string, owner: IConstruct): CostCenter {
     const at = `${where} ('${row.name}')`;
     if (this.members.has(row.name)) {
-      throw propError(this, `${where}.name`, `'${row.name}' is in the fleet already (row ${this.rowIndex.get(row.name)}): names are unique`);
+      throw propError(owner, `${where}.name`, `'${row.name}' is in the fleet already (row ${this.rowIndex.get(row.name)}): names are unique`);
     }
     if (row.profiles) {
       for (const key of Object.keys(row.profiles)) {
-        if (!KEY.test(key)) throw propError(this, `${at}.profiles`, `key '${key}' must match ${KEY.source}`);
+        if (!KEY.test(key)) throw propError(owner, `${at}.profiles`, `key '${key}' must match ${KEY.source}`);
       }
     }
     if (row.monthlyBudget !== undefined && !Token.isUnresolved(row.monthlyBudget) && !(row.monthlyBudget > 0)) {
-      throw propError(this, `${at}.monthlyBudget`, `must be more than 0 USD (got ${row.monthlyBudget})`);
+      throw propError(owner, `${at}.monthlyBudget`, `must be more than 0 USD (got ${row.monthlyBudget})`);
     }
     if (row.monthlyBudget === undefined) {
       for (const prop of ['alerts', 'alertEmails', 'enforcement'] as const) {
-        if (row[prop] !== undefined) throw propError(this, `${at}.${prop}`, 'needs monthlyBudget: alerts and enforcement belong to the budget');
+        if (row[prop] !== undefined) throw propError(owner, `${at}.${prop}`, 'needs monthlyBudget: alerts and enforcement belong to the budget');
       }
     }
     let costCenter: CostCenter;
     try {
       costCenter = new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema, description: row.description });
     } catch (error) {
-      throw propError(this, at, (error as Error).message);
+      throw propError(owner, at, (error as Error).message);
     }
     this.rowIndex.set(row.name, this.rowIndex.size);
     return costCenter;
