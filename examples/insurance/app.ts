@@ -5,22 +5,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, ApplicationInferenceProfile, BudgetAlert, BudgetEnforcement,
-  BudgetThreshold, ChargebackReport, CostAlertTopic, CostAndUsageExport, CostAllocationTagActivation, CostAllocationTagSchema,
-  CostAnomalyMonitor, CostCenter, CostCenterBudget,
-  InferenceGeo, ManagementAccount, ModelInvocationLogging, ModelSource, ProfileCatalog, ProfileResolver,
-  SpendCap, SpendMeter, TagPolicy, UsageAlarms, UsageDashboard,
+  AnomalyThreshold, BedrockCostGovernance, BudgetEnforcement, CostAlertTopic, CostAndUsageExport, CostAllocationTagSchema,
+  ManagementAccount, ModelSource, TagPolicy,
 } from '../../src';
 
 /**
  * Model IDs current on 2026-11-27 (Amazon Bedrock user guide, "Supported foundation models" and
- * "Supported cross-Region inference profiles"). Claude Sonnet 4.5 and Llama 3.3 70B are invoked
- * on demand through cross-Region (US) inference profiles; Amazon Nova Pro is served in-Region in
- * us-east-1.
+ * "Supported cross-Region inference profiles"). Claude Sonnet 4.5 is invoked on demand through a
+ * cross-Region (US) inference profile; Amazon Nova Pro is served in-Region in us-east-1. Both are
+ * in the library's price table, so every dashboard and alarm shows an estimated cost.
  */
 export const MODELS = {
-  claudeSonnet: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
-  llama70b: 'meta.llama3-3-70b-instruct-v1:0',
+  claudeSonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
   novaPro: 'amazon.nova-pro-v1:0',
 } as const;
 
@@ -28,16 +24,14 @@ export const MODELS = {
 export const TAG_SCHEMA = CostAllocationTagSchema.standard({ departments: ['claims', 'underwriting', 'customer-service'] });
 
 /**
- * An insurance company gives each department its own tagged application inference profile, so
- * that Bedrock spend shows up per department in billing, and lets the claims service invoke only
- * its department's profile.
+ * An insurance company gives each department its own tagged application inference profiles, a
+ * budget, catalog entries, a dashboard section and alarms, meters every invocation within a
+ * minute, and lets the claims service invoke only its department's profiles — all from one
+ * table of departments.
  */
 export class InsuranceBedrockStack extends Stack {
-  public readonly claims: ApplicationInferenceProfile;
-  public readonly underwriting: ApplicationInferenceProfile;
-  public readonly customerService: ApplicationInferenceProfile;
+  public readonly governance: BedrockCostGovernance;
   public readonly claimsFunction: lambda.Function;
-  public readonly meter: SpendMeter;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -46,26 +40,39 @@ export class InsuranceBedrockStack extends Stack {
     // every budget alert, anomaly alert and alarm of the stack goes to this topic, and FinOps reads it by email
     CostAlertTopic.configure(this, { emailSubscriptions: ['finops@example.com'] });
 
-    const claims = new CostCenter({ name: 'claims', tags: { dept: 'claims' }, schema: TAG_SCHEMA });
-    const underwriting = new CostCenter({ name: 'underwriting', tags: { dept: 'underwriting' }, schema: TAG_SCHEMA });
-    const customerService = new CostCenter({ name: 'customer-service', tags: { dept: 'customer-service' }, schema: TAG_SCHEMA });
+    // the claims service's role: the budget's enforcement and the meter's cap deny it
+    const role = new iam.Role(this, 'ClaimsRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 
-    this.claims = new ApplicationInferenceProfile(this, 'Claims', {
-      modelSource: ModelSource.crossRegion(InferenceGeo.US, MODELS.claudeSonnet),
-      description: 'Claims department: first notice of loss triage',
-      costCenter: claims,
-    });
-    this.underwriting = new ApplicationInferenceProfile(this, 'Underwriting', {
-      modelSource: ModelSource.crossRegion(InferenceGeo.US, MODELS.llama70b),
-      description: 'Underwriting department: risk summaries',
-      costCenter: underwriting,
-    });
-    this.customerService = new ApplicationInferenceProfile(this, 'CustomerService', {
-      modelSource: ModelSource.foundationModel(MODELS.novaPro),
-      costCenter: customerService,
+    this.governance = new BedrockCostGovernance(this, 'Governance', {
+      tagSchema: TAG_SCHEMA,
+      costCenters: [
+        {
+          name: 'claims', tags: { dept: 'claims' }, description: 'Claims department: first notice of loss triage',
+          profiles: { chat: ModelSource.fromString(MODELS.claudeSonnet), triage: ModelSource.fromString(MODELS.novaPro) },
+          // past 100 % of $5,000 AWS Budgets denies the claims service (hours after the fact); past $4,000 in a
+          // month or $300 in a day the spend meter does, within about a minute
+          monthlyBudget: 5000,
+          enforcement: BudgetEnforcement.denyInvocation({ roles: [role] }),
+          caps: { monthlyUsd: 4000, dailyUsd: 300, roles: [role] },
+        },
+        { name: 'underwriting', tags: { dept: 'underwriting' }, monthlyBudget: 2000, profiles: { summarize: ModelSource.fromString(MODELS.claudeSonnet) } },
+        { name: 'customer-service', tags: { dept: 'customer-service' }, monthlyBudget: 1000, profiles: { chat: ModelSource.fromString(MODELS.novaPro) } },
+      ],
+      // a nested stack holds about a hundred departments with one profile each: this company's
+      // table fits one for good (the count is fixed for the life of the construct)
+      shards: 1,
+      // services find their department's profiles by key (/example-insurance/profiles/<dept>/<key>),
+      // or by tags through the resolver
+      catalogPrefix: '/example-insurance/profiles',
+      resolver: {},
+      // every invocation metered within about a minute (metadata only: no prompt or completion text is logged)
+      metering: {},
+      // the management account's stack (InsuranceBillingStack) activates the tags and watches for anomalies
+      activateTags: false,
+      anomaly: { enabled: false },
     });
 
-    // the claims service: may invoke the model through the claims profile only
+    // the claims service: may invoke the models through the claims profiles only
     const logKey = new kms.Key(this, 'ClaimsLogKey', { enableKeyRotation: true, description: 'Encrypts the claims service logs' });
     // AWS Control Tower CT.KMS.PR.3: only AWS services may create grants on the key
     logKey.addToResourcePolicy(new iam.PolicyStatement({
@@ -82,62 +89,22 @@ export class InsuranceBedrockStack extends Stack {
       conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
     }));
     const logGroup = new logs.LogGroup(this, 'ClaimsLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logKey });
-    const role = new iam.Role(this, 'ClaimsRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    const claims = this.governance.costCenter('claims');
     this.claimsFunction = new lambda.Function(this, 'ClaimsService', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ profile: process.env.PROFILE_ARN });'),
-      environment: { PROFILE_ARN: this.claims.profileArn },
+      environment: { PROFILE_ARN: claims.profile('chat').profileArn },
       role,
       logGroup,
     });
     // the role is tagged dept=claims too, for Bedrock's IAM-principal cost attribution
-    this.claims.grantInvoke(this.claimsFunction, { tagPrincipal: true });
-
-    // a monthly budget per department; past 100 % the claims service may no longer invoke
-    new CostCenterBudget(this, 'ClaimsBudget', {
-      costCenter: claims,
-      limit: 5000,
-      alerts: [
-        BudgetAlert.at(BudgetThreshold.actual(80)),
-        BudgetAlert.at(BudgetThreshold.actual(100)),
-        BudgetAlert.at(BudgetThreshold.forecasted(100)),
-      ],
-      enforcement: BudgetEnforcement.denyInvocation({ profiles: [this.claims], roles: [role] }),
-    });
-    new CostCenterBudget(this, 'UnderwritingBudget', { costCenter: underwriting, limit: 2000 });
-    new CostCenterBudget(this, 'CustomerServiceBudget', { costCenter: customerService, limit: 1000 });
-
-    // usage and estimated cost per department (built-in prices: Claude Sonnet 4.5, Nova Pro)
-    new UsageDashboard(this, 'Usage', {
-      costCenters: [{ costCenter: claims, profiles: [this.claims] }, { costCenter: customerService, profiles: [this.customerService] }],
-    });
-    // no on-demand price for Llama 3.3 70B was found in AWS's sources: add yours with ModelPricing.custom() to show its cost
-    new UsageDashboard(this, 'UnderwritingUsage', {
-      costCenters: [{ costCenter: underwriting, profiles: [this.underwriting] }],
-      showEstimatedCost: false,
-    });
-    // the profile catalog: services find their department's profile by key
-    // (/example-insurance/profiles/<dept>), or by tags through the resolver
-    const catalog = new ProfileCatalog(this, 'ProfileCatalog', { prefix: '/example-insurance/profiles' });
-    for (const profile of [this.claims, this.underwriting, this.customerService]) catalog.addCostCenterProfile(profile);
-    catalog.grantRead(this.claimsFunction);
-    new ProfileResolver(this, 'ProfileResolver', { tagSchema: TAG_SCHEMA, catalog }).grantInvoke(this.claimsFunction);
-
-    new UsageAlarms(this, 'ClaimsAlarms', { profiles: [this.claims], costCenter: claims, hourlyCostThresholdUsd: 25 });
-    new UsageAlarms(this, 'OtherAlarms', { profiles: [this.underwriting, this.customerService] });
-
-    // every invocation metered within about a minute (metadata only: no prompt or completion text is logged);
-    // past $4,000 in a month or $300 in a day, the claims service may no longer invoke until the period
-    // rolls over or FinOps raises the cap in the meter's table
-    const logging = new ModelInvocationLogging(this, 'InvocationLogging');
-    this.meter = new SpendMeter(this, 'SpendMeter', {
-      logging,
-      tagSchema: TAG_SCHEMA,
-      caps: [SpendCap.costCenter(claims, { monthlyUsd: 4000, dailyUsd: 300, roles: [role] })],
-    });
+    claims.profile('chat').grantInvoke(this.claimsFunction, { tagPrincipal: true });
+    claims.profile('triage').grantInvoke(this.claimsFunction);
+    this.governance.grantReadCatalog(this.claimsFunction);
+    this.governance.resolver!.grantInvoke(this.claimsFunction);
   }
 }
 
@@ -148,20 +115,18 @@ export class InsuranceBedrockStack extends Stack {
  * IAM principal) for Athena.
  */
 export class InsuranceBillingStack extends Stack {
+  public readonly governance: BedrockCostGovernance;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    new CostAllocationTagActivation(this, 'CostAllocationTags', { schema: TAG_SCHEMA, includeIamPrincipalTags: true, backfillMonths: 3 });
-    const byDepartment = new CostAnomalyMonitor(this, 'SpendByDepartment', { monitorScope: AnomalyMonitorScope.costAllocationTag('dept') });
-    new AnomalyAlertSubscription(this, 'AnomalyAlerts', {
-      monitors: [byDepartment],
-      threshold: AnomalyThreshold.anyOf(AnomalyThreshold.absoluteUsd(200), AnomalyThreshold.percentage(40)),
-    });
-    // the previous month's report on the 2nd (rewritten until Cost Explorer finalizes it), and the month to date every morning
-    new ChargebackReport(this, 'Chargeback', {
+    this.governance = new BedrockCostGovernance(this, 'Governance', {
       tagSchema: TAG_SCHEMA,
-      byLinkedAccount: true,
-      includeIamPrincipalTags: true,
-      monthToDateSchedule: 'cron(0 7 * * ? *)',
+      // no cost centers here: their profiles and budgets live in the workload account
+      activateTags: true,
+      tagActivation: { includeIamPrincipalTags: true, backfillMonths: 3 },
+      anomaly: { enabled: true, threshold: AnomalyThreshold.anyOf(AnomalyThreshold.absoluteUsd(200), AnomalyThreshold.percentage(40)) },
+      // the previous month's report on the 2nd (rewritten until Cost Explorer finalizes it), and the month to date every morning
+      report: { byLinkedAccount: true, includeIamPrincipalTags: true, monthToDateSchedule: 'cron(0 7 * * ? *)' },
     });
     new CostAndUsageExport(this, 'LineItems', { tagSchema: TAG_SCHEMA });
   }
