@@ -63,11 +63,11 @@ const ROLES_ID = 'CostCenterTableRoles';
  * and builds each row's `BudgetEnforcement.denyInvocation` and caps.
  *
  * @example
- * declare const stack: Stack;
+ * import { CostCenterTable } from 'cdk-bedrock-cost-governance';
+ *
  * const table = CostCenterTable.fromFile('cost-centers.yaml');
- * for (const row of table.rows(stack)) {
- *   // hand the rows to a fleet or to BedrockCostGovernance
- * }
+ * // the rows, with the roles of their enforcements and caps imported in this stack
+ * const rows = table.rows(this);
  */
 export class CostCenterTable {
   /** The version of the file format (`schemaVersion`) this version of the library reads. */
