@@ -435,7 +435,10 @@ function readUniqueStrings(checker: Checker, value: unknown, path: TablePath, pr
   list.forEach((v, i) => {
     const at = [...path, i];
     if (typeof v !== 'string') {
-      checker.add(at, `must be a string (got ${describe(v)}${typeof v === 'number' ? ': quote it in YAML' : ''})`);
+      // an unquoted account ID is a number to YAML, which drops its leading zeros
+      const hint = typeof v !== 'number' ? '' : path[path.length - 1] === 'accounts'
+        ? `: quote it in YAML, with its leading zeros if it has any, e.g. '${String(v).padStart(12, '0')}'` : ': quote it in YAML';
+      checker.add(at, `must be a string (got ${describe(v)}${hint})`);
       return;
     }
     const p = problem(v);
@@ -607,10 +610,16 @@ function offsetOf(doc: Document | undefined, path: TablePath, atKey: boolean): n
 
 function tableError(source: string, lineCounter: LineCounter, doc: Document | undefined, problems: TableProblem[], rowNames: string[],
   rowsKey = 'costCenters'): Error {
-  const lines = problems.map((p) => {
-    let where = source;
+  const located = problems.map((p) => {
     const offset = p.linePos ? undefined : offsetOf(doc, p.path, p.atKey ?? false);
-    const pos = p.linePos ?? (offset !== undefined ? lineCounter.linePos(offset) : undefined);
+    return { ...p, linePos: p.linePos ?? (offset !== undefined ? lineCounter.linePos(offset) : undefined) };
+  });
+  // in the order of the file (a stable sort: problems without a position keep theirs, after the others)
+  const rank = (p: TableProblem) => p.linePos ? p.linePos.line * 1e6 + p.linePos.col : Infinity;
+  located.sort((a, b) => rank(a) === rank(b) ? 0 : rank(a) < rank(b) ? -1 : 1);
+  const lines = located.map((p) => {
+    let where = source;
+    const pos = p.linePos;
     if (pos) where += `:${pos.line}:${pos.col}`;
     const path = formatPath(p.path, rowNames, rowsKey);
     const message = path === '' ? `the table${p.message.startsWith(':') ? '' : ' '}${p.message}` : `${path}${p.message.startsWith(':') ? '' : ' '}${p.message}`;

@@ -90,7 +90,8 @@ export class CostCenterTable {
     } catch (error) {
       throw new Error(`CostCenterTable.fromFile: cannot read '${path}': ${(error as Error).message}`);
     }
-    return CostCenterTable.fromString(text, format, path);
+    // a byte order mark (some Windows editors write one) is not part of the table
+    return CostCenterTable.fromString(text.replace(/^\uFEFF/, ''), format, path);
   }
 
   /**

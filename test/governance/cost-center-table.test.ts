@@ -168,7 +168,7 @@ describe('CostCenterTable: roles bound to a scope', () => {
     expect(enforcementOptions(again.enforcement).roles[0]).toBe(roles[0]);
     // immutable: a grant adds no policy to the imported role
     roles[0].addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
-    expect(Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0));
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('the enforcement of a row denies its roles in a CostCenterBudget', () => {
@@ -229,6 +229,22 @@ describe('CostCenterTable: errors name the file, line, row and field', () => {
       .toThrow("CostCenterTable.fromFile: 'config/cost-centers.txt' must be a .json, .yaml or .yml file (the extension decides the format)");
   });
 
+  test('an account ID YAML read as a number, leading zeros lost', () => {
+    expect(yamlError(oneRow('accounts: [012345678901]'))).toBe("<string>:5:16: costCenters[0] ('claims').accounts[0] must be a string "
+      + "(got 12345678901: quote it in YAML, with its leading zeros if it has any, e.g. '012345678901')");
+  });
+
+  test('a file with a byte order mark is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cost-center-table-'));
+    try {
+      const file = join(dir, 'bom.json');
+      writeFileSync(file, '\uFEFF{ "schemaVersion": 1, "costCenters": [] }');
+      expect(CostCenterTable.fromFile(file).length).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a missing file', () => {
     expect(() => CostCenterTable.fromFile(join(FIXTURES, 'missing.yaml'))).toThrow(/CostCenterTable\.fromFile: cannot read '.*missing\.yaml': ENOENT/);
   });
@@ -240,7 +256,8 @@ describe('CostCenterTable: errors name the file, line, row and field', () => {
       `  ${file}:5:5: costCenters[0] ('claims').montlyBudget is not a field of a cost center (did you mean 'monthlyBudget'? `
         + 'fields: name, tags, description, profiles, monthlyBudget, alerts, alertEmails, enforcement, caps, accounts, regions)',
       `  ${file}:8:20: costCenters[1] ('underwriting').monthlyBudget must be a number greater than 0 (USD) (got "5000", a string: write the number without quotes)`,
-      `  ${file}:9:16: costCenters[1] ('underwriting').accounts[0] must be a string (got 111122223333: quote it in YAML)`,
+      `  ${file}:9:16: costCenters[1] ('underwriting').accounts[0] must be a string (got 111122223333: quote it in YAML, with its leading zeros if it has any, `
+        + "e.g. '111122223333')",
       `  ${file}:10:11: costCenters[2] ('claims').name 'claims' is the name of costCenters[0] already: names are unique in a table`,
     ].join('\n')));
   });
@@ -269,8 +286,8 @@ describe('CostCenterTable: errors name the file, line, row and field', () => {
     ['schemaVersion: 1', '<string>:1:1: the table needs costCenters: a list of cost centers (it may be empty)'],
     ['schemaVersion: 1\ncostcenters: []', [
       '<string>: 2 problems in the cost-center table:',
-      "  <string>:2:1: costcenters is not a field of the table (did you mean 'costCenters'? fields: schemaVersion, defaults, costCenters)",
       '  <string>:1:1: the table needs costCenters: a list of cost centers (it may be empty)',
+      "  <string>:2:1: costcenters is not a field of the table (did you mean 'costCenters'? fields: schemaVersion, defaults, costCenters)",
     ].join('\n')],
     ['schemaVersion: 1\ncostCenters: { claims: {} }', '<string>:2:14: costCenters must be a list of cost centers (got a mapping)'],
     ['schemaVersion: 1\ndefaults: { name: x }\ncostCenters: []',
