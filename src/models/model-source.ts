@@ -87,6 +87,58 @@ export abstract class ModelSource {
     return new CrossRegionSource(InferenceGeo.of(geo), modelId, arn);
   }
 
+  /**
+   * A model source written as a string, as platform teams write it in a cost-center table:
+   *
+   * - `<geo>.<provider>.<model>` with a geography prefix that `InferenceGeo` knows (`us.`, `eu.`,
+   *   `apac.`, `jp.`, `au.`, `us-gov.`, `global.`, `ca.`): `ModelSource.crossRegion`;
+   * - `<provider>.<model>`: `ModelSource.foundationModel` (in the stack's Region);
+   * - `arn:…`: `ModelSource.fromArn` (the escape hatch, e.g. for a geography this version of
+   *   the library does not know yet).
+   *
+   * The string must be a literal without white space; a geography-like prefix that is not known
+   * (`xx.anthropic.claude-…`) is refused rather than read as a provider.
+   *
+   * @example
+   * ModelSource.fromString('us.anthropic.claude-sonnet-4-5-20250929-v1:0'); // crossRegion(InferenceGeo.US, …)
+   * ModelSource.fromString('amazon.nova-pro-v1:0'); // foundationModel('amazon.nova-pro-v1:0')
+   * ModelSource.fromString('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0'); // fromArn(…)
+   * @param text the model source, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`
+   */
+  public static fromString(text: string): ModelSource {
+    const where = 'ModelSource.fromString';
+    if (Token.isUnresolved(text)) {
+      throw new Error(`${where}: the model source must be a literal string, not a token (use ModelSource.fromArn for an ARN known at deploy time only)`);
+    }
+    if (typeof text !== 'string' || text.length === 0) {
+      throw new Error(`${where}: the model source must be a non-empty string such as 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' (got ${JSON.stringify(text)})`);
+    }
+    if (/\s/.test(text)) {
+      throw new Error(`${where}: '${text}' must not contain white space`);
+    }
+    if (text.startsWith('arn:')) {
+      return ModelSource.fromArn(text);
+    }
+    const segments = text.split(':')[0].split('.');
+    const first = segments[0];
+    if (InferenceGeo.isKnownPrefix(first)) {
+      const modelId = text.slice(first.length + 1);
+      const problem = modelIdProblem(modelId);
+      if (problem) throw new Error(`${where}: '${text}' is a cross-Region inference profile ID ('${first}.' prefix), and its model ID ${problem}`);
+      return new CrossRegionSource(knownGeo(first), modelId);
+    }
+    // `<geo>.<provider>.<model>` with a geography this library does not know: refused, since read
+    // as a foundation model it would name a provider that does not exist.
+    if (segments.length >= 3 && GEO_LIKE.test(first) && MODEL_ID_LIKE.test(text.slice(first.length + 1))) {
+      throw new Error(`${where}: '${text}' starts with '${first}.', which is not a geography prefix this library knows `
+        + `(${KNOWN_GEOS.map((g) => `'${g.prefix}.'`).join(', ')}, 'ca.'): for a newer geography use its inference-profile ARN `
+        + `(arn:<partition>:bedrock:<region>:<account>:inference-profile/${text}) or ModelSource.crossRegion(InferenceGeo.of('${first}'), …)`);
+    }
+    const problem = modelIdProblem(text);
+    if (problem) throw new Error(`${where}: ${problem}, or a cross-Region profile ID '<geo>.<provider>.<model>', or an ARN`);
+    return new FoundationModelSource(text);
+  }
+
   /** Bedrock's pattern for a model source ARN (InferenceProfileModelSourceArn), anchored. */
   private static readonly ARN_PATTERN =
     /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):bedrock:([0-9a-z-]{0,20}):([0-9]{12}|):(inference-profile|foundation-model)\/([a-zA-Z0-9-:.]+)$/;
@@ -114,6 +166,19 @@ export abstract class ModelSource {
 
   /** Resolves the source for a construct: the ARN to copy and the ARNs grants need. */
   public abstract bind(scope: IConstruct): ModelSourceConfig;
+}
+
+/** The geographies with a static instance, so that a parsed source carries `InferenceGeo.US` itself. */
+const KNOWN_GEOS = [InferenceGeo.US, InferenceGeo.EU, InferenceGeo.APAC, InferenceGeo.JP, InferenceGeo.AU, InferenceGeo.US_GOV, InferenceGeo.GLOBAL];
+
+/** A prefix shaped like a geography (`xx`, `xx-yy`): lowercase letters and '-', at most 16 characters. */
+const GEO_LIKE = /^[a-z][a-z-]{0,15}$/;
+
+/** What follows a geography prefix: `<provider>.<model>`. */
+const MODEL_ID_LIKE = /^[a-z0-9-]{1,63}\.[a-zA-Z0-9-:.]{1,190}$/;
+
+function knownGeo(prefix: string): InferenceGeo {
+  return KNOWN_GEOS.find((g) => g.prefix === prefix) ?? InferenceGeo.of(prefix);
 }
 
 function checkModelId(where: string, modelId: string): void {

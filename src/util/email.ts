@@ -25,7 +25,7 @@ export interface EmailListRules {
  * What the services accept is wider or narrower (see the rules below); this catches typos, and
  * every list is checked with it.
  */
-const PLAUSIBLE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const PLAUSIBLE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The email rules of each place the library sends mail to, each with its source.

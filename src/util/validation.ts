@@ -15,6 +15,14 @@ export function propError(scope: IConstruct, prop: string, rule: string): Error 
 /** A 12-digit AWS account ID. */
 export const ACCOUNT_ID = /^[0-9]{12}$/;
 
+/**
+ * The shape of an AWS Region name: `<area>[-gov|-iso…]-<direction>-<n>`, e.g. `us-east-1`,
+ * `ap-southeast-7`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. A shape, not a list, so that
+ * Regions opened after this version of the library are accepted (`SURVEYED_REGIONS` in
+ * region-guard.ts lists the Regions the library has checked its resource types in).
+ */
+export const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
+
 /** True when the value (string, number or list) carries an unresolved CDK token. */
 export function isToken(value: unknown): boolean {
   return value !== undefined && value !== null && Token.isUnresolved(value);

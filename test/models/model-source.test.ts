@@ -67,4 +67,58 @@ describe('ModelSource', () => {
     expect(InferenceGeo.of('ca').prefix).toBe('ca');
     expect(() => InferenceGeo.of('US.')).toThrow(/prefix 'US\.' must match/);
   });
+
+  describe('fromString', () => {
+    const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+    test.each([
+      ['us', InferenceGeo.US], ['eu', InferenceGeo.EU], ['apac', InferenceGeo.APAC], ['jp', InferenceGeo.JP],
+      ['au', InferenceGeo.AU], ['us-gov', InferenceGeo.US_GOV], ['global', InferenceGeo.GLOBAL],
+    ])('%s. is crossRegion of the static geography', (prefix, geo) => {
+      const src = ModelSource.fromString(`${prefix}.${CLAUDE}`);
+      expect(src.kind).toBe(ModelSourceKind.CROSS_REGION_PROFILE);
+      expect(src.geo).toBe(geo);
+      expect(src.modelId).toBe(CLAUDE);
+      expect(src.identity).toBe(ModelSource.crossRegion(geo, CLAUDE).identity);
+    });
+
+    test('ca. (known, without a static) is crossRegion too', () => {
+      const src = ModelSource.fromString(`ca.${CLAUDE}`);
+      expect(src.geo?.prefix).toBe('ca');
+    });
+
+    test('<provider>.<model> is a foundation model of the stack Region', () => {
+      const src = ModelSource.fromString('amazon.nova-pro-v1:0');
+      expect(src.kind).toBe(ModelSourceKind.FOUNDATION_MODEL);
+      expect(src).toEqual(ModelSource.foundationModel('amazon.nova-pro-v1:0'));
+      expect(JSON.stringify(resolved(stack, src.bind(stack).copyFromArn))).toContain(':bedrock:eu-west-1::foundation-model/amazon.nova-pro-v1:0');
+    });
+
+    test('arn: is fromArn', () => {
+      const arn = `arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.${CLAUDE}`;
+      const src = ModelSource.fromString(arn);
+      expect(src).toEqual(ModelSource.fromArn(arn));
+      expect(src.geo?.prefix).toBe('eu');
+      expect(ModelSource.fromString('arn:aws:bedrock:us-east-1:111122223333:inference-profile/xx.amazon.nova-pro-v1:0').kind).toBe(ModelSourceKind.ARN);
+    });
+
+    test.each([
+      ['', /must be a non-empty string/],
+      [' us.amazon.nova-pro-v1:0', /' us\.amazon\.nova-pro-v1:0' must not contain white space/],
+      ['us.amazon.nova-pro-v1:0\n', /must not contain white space/],
+      ['amazon. nova', /must not contain white space/],
+      [`xx.${CLAUDE}`, /'xx\.', which is not a geography prefix this library knows .*'us\.', 'eu\.'.*inference-profile\/xx\.anthropic.*InferenceGeo\.of\('xx'\)/],
+      [`us-west.${CLAUDE}`, /'us-west\.', which is not a geography prefix/],
+      ['nova-pro', /ModelSource\.fromString: 'nova-pro' must be a foundation model ID/],
+      ['US.amazon.nova-pro-v1:0', /ModelSource\.fromString: 'US\.amazon\.nova-pro-v1:0' must be a foundation model ID/],
+      ['us.nova', /'us\.nova' is a cross-Region inference profile ID \('us\.' prefix\), and its model ID 'nova' must be a foundation model ID/],
+      ['arn:aws:s3:::bucket', /ModelSource\.fromArn: 'arn:aws:s3:::bucket' must match/],
+    ])('%j is refused', (text, message) => {
+      expect(() => ModelSource.fromString(text)).toThrow(message);
+    });
+
+    test('a token is refused', () => {
+      expect(() => ModelSource.fromString(Fn.importValue('ModelId'))).toThrow(/must be a literal string, not a token/);
+    });
+  });
 });

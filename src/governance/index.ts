@@ -1,0 +1,2 @@
+export * from './cost-center-table-row';
+export * from './cost-center-table';
