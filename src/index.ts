@@ -35,3 +35,5 @@ export * from './anomaly';
 export * from './metering';
 // fleets
 export * from './fleet';
+// governance: one construct over a table of cost centers
+export * from './governance';

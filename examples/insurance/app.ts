@@ -47,7 +47,9 @@ export class InsuranceBedrockStack extends Stack {
       tagSchema: TAG_SCHEMA,
       costCenters: [
         {
-          name: 'claims', tags: { dept: 'claims' }, description: 'Claims department: first notice of loss triage',
+          name: 'claims',
+          tags: { dept: 'claims' },
+          description: 'Claims department: first notice of loss triage',
           profiles: { chat: ModelSource.fromString(MODELS.claudeSonnet), triage: ModelSource.fromString(MODELS.novaPro) },
           // past 100 % of $5,000 AWS Budgets denies the claims service (hours after the fact); past $4,000 in a
           // month or $300 in a day the spend meter does, within about a minute

@@ -4,27 +4,30 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { NestedStack, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { buildInsuranceApp } from './app';
-
-type Template = { Resources?: Record<string, { Type: string; Metadata?: Record<string, unknown> }> };
 
 const { app } = buildInsuranceApp(process.env.CDK_OUTDIR ?? 'cdk.out');
 const assembly = app.synth();
 
-function print(name: string, templateFile: string, indent: string): void {
-  const template = JSON.parse(fs.readFileSync(path.join(assembly.directory, templateFile), 'utf8')) as Template;
+function print(stack: Stack, indent: string): void {
+  const file = path.join(assembly.directory, stack.templateFile);
+  const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string }> };
   const resources = Object.values(template.Resources ?? {});
   const byType = new Map<string, number>();
   for (const r of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
-  console.log(`${indent}${name} — ${resources.length} resources → ${path.join(assembly.directory, templateFile)}`);
+  const name = NestedStack.isNestedStack(stack) ? `nested ${stack.node.path}` : `${stack.stackName} (${stack.region})`;
+  console.log(`${indent}${name} — ${resources.length} resources → ${file}`);
   for (const [type, count] of [...byType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${indent}  ${String(count).padStart(3)}  ${type}`);
   }
-  // nested stacks: their templates are assets of the parent, named in the resource's metadata
-  for (const r of resources.filter((x) => x.Type === 'AWS::CloudFormation::Stack')) {
-    const file = r.Metadata?.['aws:asset:path'];
-    if (typeof file === 'string') print(String(r.Metadata?.['aws:cdk:path'] ?? file), file, `${indent}    `);
-  }
+  for (const nested of nestedStacksOf(stack)) print(nested, `${indent}    `);
 }
 
-for (const stack of assembly.stacks) print(`${stack.stackName} (${stack.environment.region})`, stack.templateFile, '');
+/** The nested stacks whose parent is `stack`. */
+function nestedStacksOf(stack: Stack): Stack[] {
+  return stack.node.findAll().filter((c: IConstruct): c is Stack => NestedStack.isNestedStack(c) && c.nestedStackParent === stack);
+}
+
+for (const stack of app.node.children.filter((c): c is Stack => Stack.isStack(c))) print(stack, '');

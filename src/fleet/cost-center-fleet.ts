@@ -206,14 +206,13 @@ export class CostCenterFleet extends Construct {
    * @default - no catalog
    */
   public readonly catalog?: ProfileCatalog;
-  /** The provider of the fleet's profile batches. */
-  public readonly provider: ProfileBatchProvider;
 
   private readonly props: CostCenterFleetProps;
   private readonly shards = new Map<number, Shard>();
   private readonly members = new Map<string, FleetCostCenter>();
   private readonly rowIndex = new Map<string, number>();
   private dashboardsBuilt = false;
+  private batchProvider?: ProfileBatchProvider;
 
   constructor(scope: Construct, id: string, props: CostCenterFleetProps = {}) {
     super(scope, id);
@@ -227,7 +226,6 @@ export class CostCenterFleet extends Construct {
     }
     this.shardCount = shards;
     checkProfileQuota(this, props.profileQuota);
-    this.provider = ProfileBatchProvider._withOptions(this, props.providerOptions);
     this.alertTopic = props.alertTopic ?? CostAlertTopic.of(rootStack(this)).topic;
     if (props.catalog ?? true) {
       this.catalogPrefix = props.catalogPrefix ?? `/cdk-bedrock-cost-governance/catalog/${generateName(this, { maxLength: 200 })}`;
@@ -237,6 +235,15 @@ export class CostCenterFleet extends Construct {
     (props.costCenters ?? []).forEach((row, i) => this.add(row, `costCenters[${i}]`));
     if (props.dashboard ?? true) Aspects.of(this).add(new BuildDashboards(this));
     this.node.addValidation({ validate: () => this.shardProblems() });
+  }
+
+  /**
+   * The provider of the fleet's profile batches (one per app stack, in the top-level stack), made
+   * with the first profile: a fleet without profiles deploys no provider.
+   */
+  public get provider(): ProfileBatchProvider {
+    this.batchProvider ??= ProfileBatchProvider._withOptions(this, this.props.providerOptions);
+    return this.batchProvider;
   }
 
   /** The names of the cost centers, in the order they were added. */

@@ -22,12 +22,12 @@ import { SpendMeter, SpendMeterProps } from '../metering/spend-meter';
 import { ModelPricing } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { ChargebackReport, ChargebackReportProps } from '../reporting/chargeback-report';
-import { CostAllocationTagActivation } from '../tags/cost-allocation-tag-activation';
+import { CostAllocationTagActivation, CostAllocationTagActivationProps } from '../tags/cost-allocation-tag-activation';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { CostCenter } from '../tags/cost-center';
 import { ManagementAccount } from '../util/management-account';
 import { ProviderOptions } from '../util/provider-options';
-import { ACCOUNT_ID, propError } from '../util/validation';
+import { ACCOUNT_ID, propError, REGION_NAME } from '../util/validation';
 
 /** Cost Anomaly Detection of a {@link BedrockCostGovernance}. */
 export interface GovernanceAnomalyOptions {
@@ -161,6 +161,13 @@ export interface BedrockCostGovernanceProps {
   readonly activateTags?: boolean;
 
   /**
+   * How the tags are activated (made per `activateTags`): the keys of `tagSchema` (unless the
+   * options name another schema) and any `tagKeys`.
+   * @default - CostAllocationTagActivation's defaults
+   */
+  readonly tagActivation?: CostAllocationTagActivationProps;
+
+  /**
    * The topic of budget alerts, alarms, anomalies, cap crossings and report summaries.
    * @default - the stack's CostAlertTopic
    */
@@ -225,9 +232,6 @@ export class GovernedCostCenter {
     return this.fleetCostCenter.profile(key);
   }
 }
-
-/** A Region name as AWS spells them (us-east-1, eu-central-2, us-gov-west-1, ap-southeast-7, …). */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * Cost governance of Amazon Bedrock from one table of cost centers. For each cost center:
@@ -369,9 +373,11 @@ export class BedrockCostGovernance extends Construct {
     }
 
     if (this.managementPart(props.activateTags, 'activateTags')) {
+      const activation = props.tagActivation ?? {};
       this.tagActivation = new CostAllocationTagActivation(this, 'TagActivation', {
-        schema: props.tagSchema,
         providerOptions: props.providerOptions,
+        ...activation,
+        schema: activation.schema ?? props.tagSchema,
       });
     }
     const anomaly = props.anomaly ?? {};
@@ -468,7 +474,7 @@ export class BedrockCostGovernance extends Construct {
     const stack = Stack.of(this);
     const checks: Array<[string, string[] | undefined, string, RegExp, string]> = [
       ['accounts', row.accounts, stack.account, ACCOUNT_ID, '12-digit account IDs'],
-      ['regions', row.regions, stack.region, REGION, 'Region names such as us-east-1'],
+      ['regions', row.regions, stack.region, REGION_NAME, 'Region names such as us-east-1'],
     ];
     let inside = true;
     for (const [prop, list, actual, pattern, what] of checks) {

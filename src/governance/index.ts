@@ -1,2 +1,3 @@
 export * from './cost-center-table-row';
 export * from './cost-center-table';
+export * from './bedrock-cost-governance';

@@ -12,30 +12,48 @@ describe('examples/insurance', () => {
   const { app, stack, billing } = buildInsuranceApp(outdir);
   const template = Template.fromStack(stack);
   const billingTemplate = Template.fromStack(billing);
+  // the departments' profiles, budgets, catalog entries, dashboard and alarms: the facade's one nested stack
+  const shardStack = stack.governance.costCenter('claims').fleetCostCenter.shard;
+  const shard = Template.fromStack(shardStack);
+  const claimsRoleId = stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never);
 
-  test('a tagged profile per department, on current models', () => {
-    template.resourceCountIs('Custom::BedrockApplicationInferenceProfile', 3);
-    const profiles = Object.values(template.findResources('Custom::BedrockApplicationInferenceProfile')).map((r) => r.Properties);
-    for (const [dept, id] of [['claims', `us.${MODELS.claudeSonnet}`], ['underwriting', `us.${MODELS.llama70b}`], ['customer-service', MODELS.novaPro]]) {
-      const profile = profiles.find((p) => p.Tags.some((t: { Key: string; Value: string }) => t.Key === 'dept' && t.Value === dept));
-      expect(profile?.Tags).toEqual([{ Key: 'company', Value: 'example-insurance' }, { Key: 'dept', Value: dept }]);
-      expect(JSON.stringify(profile?.CopyFrom)).toContain(`/${id}"`);
+  test('the departments are in one nested stack (shards: 1)', () => {
+    template.resourceCountIs('AWS::CloudFormation::Stack', 1);
+    for (const dept of ['claims', 'underwriting', 'customer-service']) {
+      expect(stack.governance.costCenter(dept).fleetCostCenter.shard).toBe(shardStack);
     }
   });
 
-  test('the claims service may invoke through the claims profile only', () => {
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never) }] } });
-    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const invoke = statements.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('bedrock:InvokeModel'));
-    expect(invoke).toHaveLength(2);
-    expect(JSON.stringify(invoke)).toContain(stack.getLogicalId(stack.claims.node.findChild('Resource').node.defaultChild as never));
-    expect(JSON.stringify(invoke)).not.toContain('Underwriting');
+  test('tagged profiles per department, on current models', () => {
+    const members = Object.values(shard.findResources('Custom::BedrockApplicationInferenceProfileBatch')).flatMap((r) => r.Properties.Members);
+    const byKey = new Map<string, any>(members.map((m: { Key: string }) => [m.Key, m]));
+    expect([...byKey.keys()].sort()).toEqual(['claims/chat', 'claims/triage', 'customer-service/chat', 'underwriting/summarize']);
+    for (const [key, dept, id] of [
+      ['claims/chat', 'claims', MODELS.claudeSonnet], ['claims/triage', 'claims', MODELS.novaPro],
+      ['underwriting/summarize', 'underwriting', MODELS.claudeSonnet], ['customer-service/chat', 'customer-service', MODELS.novaPro],
+    ]) {
+      const member = byKey.get(key);
+      expect(member.Tags).toEqual([{ Key: 'company', Value: 'example-insurance' }, { Key: 'dept', Value: dept }]);
+      expect(JSON.stringify(member.CopyFrom)).toContain(`/${id}"`);
+    }
   });
 
-  test('a catalog entry per department, readable by the claims service, and a resolver it may invoke', () => {
-    const entries = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
-    expect(entries).toEqual(['claims', 'customer-service', 'underwriting'].map((dept) => `/example-insurance/profiles/${dept}`));
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never) }] } });
+  test('the claims service may invoke through the claims profiles only', () => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: claimsRoleId }] } });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const invoke = JSON.stringify(statements.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('bedrock:InvokeModel')));
+    // the members' IDs cross into the parent as outputs of the nested stack
+    const idOf = (dept: string, key: string) => JSON.stringify(stack.resolve(stack.governance.costCenter(dept).profile(key).profileId));
+    expect(invoke).toContain(idOf('claims', 'chat'));
+    expect(invoke).toContain(idOf('claims', 'triage'));
+    expect(invoke).not.toContain(idOf('underwriting', 'summarize'));
+    expect(invoke).not.toContain(idOf('customer-service', 'chat'));
+  });
+
+  test('a catalog entry per profile, readable by the claims service, and a resolver it may invoke', () => {
+    const entries = Object.values(shard.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    expect(entries).toEqual(['claims/chat', 'claims/triage', 'customer-service/chat', 'underwriting/summarize'].map((k) => `/example-insurance/profiles/${k}`));
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: claimsRoleId }] } });
     const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
     const actions = JSON.stringify(statements.map((s) => s.Action));
     expect(actions).toContain('ssm:GetParametersByPath');
@@ -43,35 +61,42 @@ describe('examples/insurance', () => {
   });
 
   test('a budget per department, filtered by its tag and scoped to Bedrock and Marketplace; enforcement on claims', () => {
-    template.resourceCountIs('AWS::Budgets::Budget', 3);
-    const filters = Object.values(template.findResources('AWS::Budgets::Budget')).map((r) => JSON.stringify(r.Properties.Budget.FilterExpression));
+    shard.resourceCountIs('AWS::Budgets::Budget', 3);
+    const filters = Object.values(shard.findResources('AWS::Budgets::Budget')).map((r) => JSON.stringify(r.Properties.Budget.FilterExpression));
     for (const dept of ['claims', 'underwriting', 'customer-service']) {
       expect(filters.some((f) => f.includes(`"Key":"dept","Values":["${dept}"]`))).toBe(true);
     }
     expect(filters.every((f) => f.includes('AWS Marketplace') && f.includes('Amazon Bedrock'))).toBe(true);
-    template.hasResourceProperties('AWS::Budgets::BudgetsAction', { ActionType: 'APPLY_IAM_POLICY', ApprovalModel: 'AUTOMATIC' });
+    shard.hasResourceProperties('AWS::Budgets::BudgetsAction', { ActionType: 'APPLY_IAM_POLICY', ApprovalModel: 'AUTOMATIC' });
   });
 
-  test('dashboards and alarms watch the profiles by their IDs, alarms notify the encrypted cost alert topic', () => {
-    const bodies = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((r) => JSON.stringify(r.Properties.DashboardBody));
-    expect(bodies).toHaveLength(2);
-    expect(bodies.join()).toContain('ProfileId');
+  test('a dashboard and alarms watch the profiles by their IDs, alarms notify the encrypted cost alert topic', () => {
+    const bodies = Object.values(shard.findResources('AWS::CloudWatch::Dashboard')).map((r) => JSON.stringify(r.Properties.DashboardBody));
+    expect(bodies).toHaveLength(1);
+    expect(bodies.join()).toContain('ModelId');
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThan(0);
+    const alarms = [...Object.values(shard.findResources('AWS::CloudWatch::Alarm')), ...Object.values(template.findResources('AWS::CloudWatch::Alarm'))];
+    expect(alarms.length).toBeGreaterThan(6);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
     }
   });
 
-  test('the management account activates the tag keys and watches each department for anomalies', () => {
+  test('the workload account leaves tag activation and anomaly detection to the management account', () => {
+    template.resourceCountIs('Custom::CostAllocationTagActivation', 0);
+    template.resourceCountIs('AWS::CE::AnomalyMonitor', 0);
+  });
+
+  test('the management account activates the tag keys and watches each department for anomalies; it makes no profile machinery', () => {
     billingTemplate.hasResourceProperties('Custom::CostAllocationTagActivation', {
       TagKeys: Match.arrayWith(['dept', 'iamPrincipal/dept']),
       BackfillMonths: 3,
     });
     billingTemplate.hasResourceProperties('AWS::CE::AnomalyMonitor', { MonitorType: 'DIMENSIONAL', MonitorDimension: 'TAG' });
     billingTemplate.hasResourceProperties('AWS::CE::AnomalySubscription', { Frequency: 'IMMEDIATE' });
+    billingTemplate.resourceCountIs('AWS::CloudFormation::Stack', 0);
+    billingTemplate.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
   });
 
   test('the management account reports chargeback monthly and daily, and exports line items with the calling principal', () => {
@@ -91,11 +116,10 @@ describe('examples/insurance', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { StringEquals: { 'aws:ResourceTag/dept': 'claims' } } })] },
     });
-    const claimsRole = stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never);
     const meterPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes('SpendMeterHandlerRole'));
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('MeterHandlerRole'));
     const attach = meterPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement).find((s: { Sid?: string }) => s.Sid === 'AttachDenyPolicy0');
-    expect(attach.Resource).toEqual({ 'Fn::GetAtt': [claimsRole, 'Arn'] });
+    expect(attach.Resource).toEqual({ 'Fn::GetAtt': [claimsRoleId, 'Arn'] });
     const caps = Object.values(template.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
     expect(caps.some((c) => c.includes('CAP#CC#claims') && c.includes('4000'))).toBe(true);
   });
@@ -119,10 +143,10 @@ describe('examples/insurance', () => {
   test('AWS Control Tower proactive controls: only the VPC control and the documented bucket controls fail', () => {
     const failing = controlTowerFindings(app).map((f) => `${f.controlId} ${f.resources.map((r) => r.logicalId).join(',')}`);
     expect(failing.filter((f) => !f.startsWith('CT.LAMBDA.PR.3 ')).sort()).toEqual([
-      expect.stringMatching(/^CT\.S3\.PR\.2 ChargebackBucket\w+,LineItemsBucket\w+$/),
-      expect.stringMatching(/^CT\.S3\.PR\.4 ChargebackBucket\w+,LineItemsBucket\w+$/),
-      expect.stringMatching(/^CT\.S3\.PR\.9 ChargebackBucket\w+,LineItemsBucket\w+$/),
-      expect.stringMatching(/^CT\.SQS\.PR\.1 SpendMeterFailedEvents\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.2 GovernanceReportBucket\w+,LineItemsBucket\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.4 GovernanceReportBucket\w+,LineItemsBucket\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.9 GovernanceReportBucket\w+,LineItemsBucket\w+$/),
+      expect.stringMatching(/^CT\.SQS\.PR\.1 GovernanceMeterFailedEvents\w+$/),
     ]);
   });
 });

@@ -9,10 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AnomalyAlertFrequency, BudgetEnforcement, CostAllocationTagSchema, InferenceGeo, ManagementAccount, ModelSource,
 } from '../../src';
-import { BedrockCostGovernance, BedrockCostGovernanceProps } from '../../src/governance/bedrock-cost-governance';
-import { CostCenterTableRow } from '../../src/governance/cost-center-table-row';
 import { PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
 import { METER_ENV } from '../../src/contracts/spend-meter';
+import { BedrockCostGovernance, BedrockCostGovernanceProps } from '../../src/governance/bedrock-cost-governance';
+import { CostCenterTableRow } from '../../src/governance/cost-center-table-row';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
@@ -46,7 +46,9 @@ function countByType(stack: Stack): Map<string, number> {
 function departments(roles?: { claims: iam.IRole }): CostCenterTableRow[] {
   return [
     {
-      name: 'claims', tags: { dept: 'claims' }, monthlyBudget: 5000,
+      name: 'claims',
+      tags: { dept: 'claims' },
+      monthlyBudget: 5000,
       profiles: { chat: SONNET, triage: NOVA },
       alertEmails: ['claims-lead@example.com'],
       ...(roles ? { enforcement: BudgetEnforcement.denyInvocation({ roles: [roles.claims] }), caps: { monthlyUsd: 4000, dailyUsd: 300, roles: [roles.claims] } } : {}),
@@ -244,7 +246,7 @@ describe('BedrockCostGovernance', () => {
 
     test('a tag the schema refuses (the fleet\'s check, through the facade)', () => {
       expect(() => govStack({ costCenters: [{ name: 'legal', tags: { dept: 'legal' } }] })).toThrow(
-      /^Gov\/Gov: costCenters\[0\] \('legal'\) CostCenter 'legal': schema: tag 'dept' has value 'legal'/);
+        /^Gov\/Gov: costCenters\[0\] \('legal'\) CostCenter 'legal': schema: tag 'dept' has value 'legal'/);
     });
 
     test('a repeated name', () => {
