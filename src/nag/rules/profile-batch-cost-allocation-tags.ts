@@ -14,7 +14,7 @@ import { tagFindings } from '../utils/tag-findings';
  */
 export default namedRule(__filename, (node: CfnResource, context: RuleContext): NagRuleResult => {
   if (node.cfnResourceType !== PROFILE_BATCH_RESOURCE_TYPE) return NagRuleCompliance.NOT_APPLICABLE;
-  const members = cfnProperties(node).Members;
+  const members = cfnProperties(node, false).Members;
   if (!Array.isArray(members)) return NagRuleCompliance.COMPLIANT; // a token: cannot be judged at synth
   const findings: string[] = [];
   for (const member of asArray(members)) {

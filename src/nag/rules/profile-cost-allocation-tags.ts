@@ -16,7 +16,7 @@ import { tagFindings } from '../utils/tag-findings';
  */
 export default namedRule(__filename, (node: CfnResource, context: RuleContext): NagRuleResult => {
   if (node.cfnResourceType !== PROFILE_RESOURCE_TYPE && node.cfnResourceType !== L1_PROFILE_TYPE) return NagRuleCompliance.NOT_APPLICABLE;
-  const findings = tagFindings(cfnProperties(node).Tags, context.tagSchema);
+  const findings = tagFindings(cfnProperties(node, false).Tags, context.tagSchema);
   if (findings === undefined) return NagRuleCompliance.COMPLIANT; // a token: cannot be judged at synth
   return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
 });

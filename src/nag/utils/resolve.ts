@@ -74,9 +74,12 @@ export function resolveMarked(scope: CfnResource, value: unknown): unknown {
  * `CfnResource._toCloudFormation()` (public in aws-cdk-lib's typings, documented internal),
  * because a custom resource has no typed property accessors; cdk-nag's own rules read the
  * internal `_cfnProperties` for the same reason.
+ * @param markReferences write references as marked placeholders (strings); false: as CloudFormation
+ *   intrinsics (objects), where a rule must tell every token from a literal (tag values)
  */
-export function cfnProperties(node: CfnResource): Record<string, unknown> {
-  const rendered = resolveMarked(node, node._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
+export function cfnProperties(node: CfnResource, markReferences = true): Record<string, unknown> {
+  const template = node._toCloudFormation();
+  const rendered = (markReferences ? resolveMarked(node, template) : Stack.of(node).resolve(template)) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
   const resource = Object.values(rendered.Resources ?? {})[0];
   return resource?.Properties ?? {};
 }
