@@ -193,8 +193,8 @@ export class CostCenterBudget extends Construct {
       })),
     });
     guardRegion(this.resource);
-    recordGovernanceFact(this.resource, { kind: 'budget', costCenters: [props.costCenter, ...(props.profiles ?? []).map((p) => p.costCenter)]
-      .map(costCenterFact).filter((c) => c !== undefined), tags: props.tags });
+    const covered = [props.costCenter, ...(props.profiles ?? []).map((p) => p.costCenter)].map(costCenterFact).filter((c) => c !== undefined);
+    recordGovernanceFact(this.resource, { kind: 'budget', costCenters: covered, tags: props.tags });
 
     // FilterExpression, not the deprecated CostFilters (the two cannot be combined). Produced
     // lazily, because the profiles' tags include those that Tags.of() adds during synthesis, and

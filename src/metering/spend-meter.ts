@@ -25,8 +25,8 @@ import {
 import { ModelPricing } from '../models/model-pricing';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { tagKeyProblems } from '../tags/tag-rules';
-import { checkLambdaEnvironment, HandlerFunction } from '../util/handler-function';
 import { recordGovernanceFact } from '../util/governance-metadata';
+import { checkLambdaEnvironment, HandlerFunction } from '../util/handler-function';
 import { createKey } from '../util/keys';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';

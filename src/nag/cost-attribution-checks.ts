@@ -1,5 +1,5 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { INagValidationContext, NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import * as rules from './rules';
 import { CostAttributionRule, RuleContext } from './utils/named-rule';
@@ -114,11 +114,29 @@ export class CostAttributionChecks extends NagPack {
   public readonly name: string = 'CostAttribution';
 
   private readonly context: RuleContext;
+  private readonly registeredScope?: IConstruct;
 
+  /**
+   * @param scope the app (or stage) the pack is registered on: `validate` checks it when the
+   *   validation context carries no construct tree (aws-cdk-lib 2.257 passes none)
+   * @param props the pack's options
+   */
   constructor(scope?: IConstruct, props: CostAttributionChecksProps = {}) {
     super(scope, props);
     this.packName = 'CostAttribution';
     this.context = { tagSchema: props.tagSchema ?? CostAllocationTagSchema.standard() };
+    this.registeredScope = scope;
+  }
+
+  /**
+   * Called by `Validations.of(app).addPlugins(pack)` at the end of synthesis. cdk-nag 3.0.2
+   * reads the construct tree from `context.appConstruct`, which aws-cdk-lib (2.257) does not set
+   * yet; the pack then checks the scope it was constructed with, so
+   * `Validations.of(app).addPlugins(new CostAttributionChecks(app))` works today.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const tree = (context as Partial<INagValidationContext>).appConstruct ?? this.registeredScope;
+    return tree ? this.validateScope(tree) : super.validate(context);
   }
 
   protected checkResource(node: CfnResource): void {

@@ -96,7 +96,7 @@ export function recordGovernanceFact(scope: IConstruct, fact: GovernanceFact): v
 }
 
 /** A cost center as facts name it (undefined for none). */
-export function costCenterFact(costCenter: { readonly name: string; readonly tags: { [key: string]: string } } | undefined): CostCenterFact | undefined {
+export function costCenterFact(costCenter: CostCenterFact | undefined): CostCenterFact | undefined {
   return costCenter ? { name: costCenter.name, tags: { ...costCenter.tags } } : undefined;
 }
 

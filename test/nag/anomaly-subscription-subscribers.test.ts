@@ -1,7 +1,7 @@
 import * as ce from 'aws-cdk-lib/aws-ce';
+import { findingsOf, newStack } from './support';
 import { AnomalyAlertFrequency, AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, CostAnomalyMonitor } from '../../src';
 import { SUBSCRIBER_TYPE_OF_FREQUENCY } from '../../src/nag/rules/anomaly-subscription-subscribers';
-import { findingsOf, newStack } from './support';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:cost-alerts';
 

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
+import { ENV, findingsOf, newStack } from './support';
 import {
   ApplicationInferenceProfile, BudgetSubscribers, CostCenter, CostCenterBudget, InferenceGeo, ModelSource, ProfileBatch,
 } from '../../src';
-import { ENV, findingsOf, newStack } from './support';
 
 const SOURCE = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
 const BUDGET: budgets.CfnBudget.BudgetDataProperty = { budgetType: 'COST', timeUnit: 'MONTHLY', budgetLimit: { amount: 100, unit: 'USD' } };

@@ -1,12 +1,12 @@
 import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { findingsOf, newStack, ENV } from './support';
 import { ApplicationInferenceProfile, CostCenterAccess, InferenceGeo, ModelSource, ProfileBatch } from '../../src';
 import { INVOKE_ACTIONS } from '../../src/contracts/deny-invocation';
 import {
   confinedToProfiles, iamPatternMatches, invokeActionsAllowed, ResourceReach, resourceReach, statementFindings,
 } from '../../src/nag/utils/iam-policy';
-import { findingsOf, newStack, ENV } from './support';
 
 const SOURCE = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
 const FM_ALL = 'arn:aws:bedrock:*::foundation-model/*';

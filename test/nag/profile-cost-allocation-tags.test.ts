@@ -1,7 +1,7 @@
 import { CfnParameter, Stack, Tags } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
-import { ApplicationInferenceProfile, CostAllocationTagSchema, CostCenter, InferenceGeo, ModelSource, ProfileBatch } from '../../src';
 import { findingsOf, newStack } from './support';
+import { ApplicationInferenceProfile, CostAllocationTagSchema, CostCenter, InferenceGeo, ModelSource, ProfileBatch } from '../../src';
 
 const SOURCE = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
 const FM = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';

@@ -68,6 +68,11 @@ export function resolveMarked(scope: CfnResource, value: unknown): unknown {
   return Tokenization.resolve(value, { scope, resolver: new ReferenceMarkingResolver(), preparing: false });
 }
 
+/** What `CfnResource._toCloudFormation()` resolves to. */
+interface RenderedTemplate {
+  readonly Resources?: Record<string, { readonly Properties?: Record<string, unknown> }>;
+}
+
 /**
  * The `Properties` of a resource as the template will hold them: property overrides and
  * `Tags.of()` included, keys in CloudFormation's casing, references marked. Read through
@@ -79,7 +84,7 @@ export function resolveMarked(scope: CfnResource, value: unknown): unknown {
  */
 export function cfnProperties(node: CfnResource, markReferences = true): Record<string, unknown> {
   const template = node._toCloudFormation();
-  const rendered = (markReferences ? resolveMarked(node, template) : Stack.of(node).resolve(template)) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
+  const rendered = (markReferences ? resolveMarked(node, template) : Stack.of(node).resolve(template)) as RenderedTemplate;
   const resource = Object.values(rendered.Resources ?? {})[0];
   return resource?.Properties ?? {};
 }
