@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import { findingsOf, newStack } from './support';
 import { AnomalyAlertFrequency, AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, CostAnomalyMonitor } from '../../src';
@@ -12,6 +14,15 @@ function raw(frequency: string, subscribers: ce.CfnAnomalySubscription.Subscribe
 describe('CostAttribution-AnomalySubscriptionSubscribers', () => {
   test('the Cost Explorer model: IMMEDIATE notifies over SNS, DAILY and WEEKLY over email (the model\'s three frequencies)', () => {
     expect(SUBSCRIBER_TYPE_OF_FREQUENCY).toEqual({ IMMEDIATE: 'SNS', DAILY: 'EMAIL', WEEKLY: 'EMAIL' });
+    const fixtures = path.join(__dirname, '..', 'fixtures');
+    const model = JSON.parse(fs.readFileSync(path.join(fixtures, 'aws-models', 'ce.json'), 'utf8'));
+    expect(model.shapes.AnomalySubscription.members.Frequency.documentation)
+      .toContain('Notifications are sent either over email (for DAILY and WEEKLY frequencies) or SNS (for IMMEDIATE frequency)');
+    expect([...model.shapes.AnomalySubscriptionFrequency.enum].sort()).toEqual(Object.keys(SUBSCRIBER_TYPE_OF_FREQUENCY).sort());
+    expect([...model.shapes.SubscriberType.enum].sort()).toEqual(['EMAIL', 'SNS']);
+    const schema = JSON.parse(fs.readFileSync(path.join(fixtures, 'cfn-schemas', 'aws-ce-anomalysubscription.json'), 'utf8'));
+    expect([...schema.properties.Frequency.enum].sort()).toEqual(['DAILY', 'IMMEDIATE', 'WEEKLY']);
+    expect([...schema.definitions.Subscriber.properties.Type.enum].sort()).toEqual(['EMAIL', 'SNS']);
   });
 
   test('the library\'s subscriptions (IMMEDIATE to the topic, DAILY to email) and fitting raw ones comply', () => {

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import { ENV, findingsOf, newStack } from './support';
@@ -28,6 +30,21 @@ describe('CostAttribution-BudgetNotifications', () => {
 });
 
 describe('CostAttribution-BudgetNotificationSubscribers', () => {
+  test('the CloudFormation schema accepts an empty Subscribers list (so the rule, not the schema, catches it)', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cfn-schemas', 'aws-budgets-budget.json'), 'utf8'));
+    const subscribers = schema.definitions.NotificationWithSubscribers.properties.Subscribers;
+    expect(subscribers.type).toBe('array');
+    expect(subscribers.minItems).toBeUndefined();
+    expect(schema.required ?? []).not.toContain('NotificationsWithSubscribers');
+  });
+
+  test('the Budgets API model requires 1–11 subscribers per notification (one SNS and up to 10 email) and at most 10 notifications', () => {
+    const model = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'aws-models', 'budgets.json'), 'utf8'));
+    expect(model.shapes.Subscribers).toMatchObject({ min: 1, max: 11 });
+    expect(model.shapes.NotificationWithSubscribers.documentation).toContain('one SNS subscriber and up to 10 email subscribers');
+    expect(model.shapes.NotificationWithSubscribersList.max).toBe(10);
+  });
+
   test('notifications with subscribers comply', () => {
     const { stack } = newStack();
     new CostCenterBudget(stack, 'Budget', {
