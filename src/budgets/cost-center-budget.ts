@@ -17,6 +17,7 @@ import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { CostCenter } from '../tags/cost-center';
 import { tagKeyProblems, tagMapProblems } from '../tags/tag-rules';
 import { allTags, costCenterFilter, Expression, orOf } from '../util/cost-filter';
+import { costCenterFact, recordGovernanceFact } from '../util/governance-metadata';
 import { guardRegion } from '../util/region-guard';
 import { isToken, propError } from '../util/validation';
 
@@ -192,6 +193,8 @@ export class CostCenterBudget extends Construct {
       })),
     });
     guardRegion(this.resource);
+    const covered = [props.costCenter, ...(props.profiles ?? []).map((p) => p.costCenter)].map(costCenterFact).filter((c) => c !== undefined);
+    recordGovernanceFact(this.resource, { kind: 'budget', costCenters: covered, tags: props.tags });
 
     // FilterExpression, not the deprecated CostFilters (the two cannot be combined). Produced
     // lazily, because the profiles' tags include those that Tags.of() adds during synthesis, and

@@ -8,6 +8,7 @@ import {
   INVOCATION_LOGGING_ATTRIBUTES, INVOCATION_LOGGING_RESOURCE_TYPE, INVOCATION_LOGGING_SCHEMA_VERSION, InvocationLoggingProperties,
   KEY_PREFIX_MAX_LENGTH, STATE_PARAMETER_NAME,
 } from '../contracts/invocation-logging';
+import { recordGovernanceFact } from '../util/governance-metadata';
 import { HandlerProvider } from '../util/handler-provider';
 import { allowCloudWatchLogs, createKey } from '../util/keys';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
@@ -225,6 +226,7 @@ export class ModelInvocationLogging extends Construct {
     // Bedrock checks the role's permissions (and the bucket policy) when the configuration is put:
     // the policies must exist first, and outlive the configuration on deletion.
     resource.node.addDependency(role);
+    recordGovernanceFact(resource, { kind: 'invocation-logging', logGroupPath: this.logGroup.node.path });
     if (this.bucket) resource.node.addDependency(this.bucket);
     this.adopted = resource.getAttString(INVOCATION_LOGGING_ATTRIBUTES.adopted);
   }

@@ -25,6 +25,7 @@ import {
 import { ModelPricing } from '../models/model-pricing';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { tagKeyProblems } from '../tags/tag-rules';
+import { recordGovernanceFact } from '../util/governance-metadata';
 import { checkLambdaEnvironment, HandlerFunction } from '../util/handler-function';
 import { createKey } from '../util/keys';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
@@ -298,11 +299,12 @@ export class SpendMeter extends Construct {
     this.deadLetterQueue = dlq;
     fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(dlq), maxEventAge: Duration.hours(6), retryAttempts: 2 });
 
-    new logs.SubscriptionFilter(this, 'Subscription', {
+    const subscription = new logs.SubscriptionFilter(this, 'Subscription', {
       logGroup: this.logGroup,
       destination: new logsDestinations.LambdaDestination(fn),
       filterPattern: logs.FilterPattern.stringValue('$.schemaType', '=', INVOCATION_LOG_SCHEMA_TYPE),
     });
+    recordGovernanceFact(subscription, { kind: 'spend-meter', caps: caps.length, logGroupPath: this.logGroup.node.path, viaLogging: props.logging !== undefined });
 
     this.allow(handler.role, table, caps);
     acknowledgeNagFinding(handler.role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',

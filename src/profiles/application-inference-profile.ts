@@ -12,6 +12,7 @@ import {
 import { ModelSource, ModelSourceKind } from '../models/model-source';
 import { CostCenter } from '../tags/cost-center';
 import { tagMapProblems } from '../tags/tag-rules';
+import { costCenterFact, recordGovernanceFact } from '../util/governance-metadata';
 import { propError, requireString } from '../util/validation';
 
 /** Properties of an {@link ApplicationInferenceProfile}. */
@@ -149,6 +150,7 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
       }
     }
     const imported = new Import(scope, id);
+    if (options.costCenter) recordGovernanceFact(cfn, { kind: 'profile', costCenter: costCenterFact(options.costCenter) });
     imported.node.addValidation({ validate: () => tagMapProblems(imported.costAllocationTags).map((p) => `${path}: tags ${p}`) });
     return imported;
   }
@@ -248,6 +250,7 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     this.profileId = this.resource.getAttString(PROFILE_ATTRIBUTES.profileId);
     this.modelArns = this.resource.getAttString(PROFILE_ATTRIBUTES.modelArns);
     this.status = this.resource.getAttString(PROFILE_ATTRIBUTES.status);
+    recordGovernanceFact(this.resource, { kind: 'profile', costCenter: costCenterFact(props.costCenter) });
   }
 
   /** The tags as they will be deployed: those set on the profile and those applied to enclosing scopes. */

@@ -12,6 +12,7 @@ import { ProfileResourceTag } from '../contracts/profile-resource';
 import { ModelSource, ModelSourceKind } from '../models/model-source';
 import { CostCenter } from '../tags/cost-center';
 import { tagMapProblems } from '../tags/tag-rules';
+import { costCenterFact, recordGovernanceFact } from '../util/governance-metadata';
 import { propError, requireString } from '../util/validation';
 
 /** Properties of a {@link ProfileBatch}. */
@@ -200,6 +201,7 @@ export class ProfileBatch extends Construct {
     this.provider._countMember();
     if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) this.provider._allowReadSource(member._copyFrom);
     this.profiles.push(member);
+    recordGovernanceFact(this.resource, { kind: 'batch-member', key: props.key, costCenter: costCenterFact(props.costCenter) });
     return member;
   }
 

@@ -1,0 +1,10 @@
+export { default as AnomalySubscriptionSubscribers } from './anomaly-subscription-subscribers';
+export { default as BudgetNotificationSubscribers } from './budget-notification-subscribers';
+export { default as BudgetNotifications } from './budget-notifications';
+export { default as CostCenterBudget } from './cost-center-budget';
+export { default as InvokeOutsideProfiles } from './invoke-outside-profiles';
+export { default as InvokeResourceUnresolved } from './invoke-resource-unresolved';
+export { default as ProfileBatchCostAllocationTags } from './profile-batch-cost-allocation-tags';
+export { default as ProfileCostAllocationTags } from './profile-cost-allocation-tags';
+export { default as ProfileInvocationLogging } from './profile-invocation-logging';
+export { default as SpendCapInvocationLogging } from './spend-cap-invocation-logging';
