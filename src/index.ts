@@ -37,3 +37,5 @@ export * from './metering';
 export * from './fleet';
 // governance: one construct over a table of cost centers
 export * from './governance';
+// cdk-nag rule pack
+export * from './nag';

@@ -92,6 +92,13 @@ export interface CostCenterFleetProps {
   readonly dashboard?: boolean;
 
   /**
+   * Show the estimated cost on the dashboards: every profile's model then needs a price in
+   * `pricing` (synth fails naming the profile and the model otherwise).
+   * @default true
+   */
+  readonly showEstimatedCost?: boolean;
+
+  /**
    * Throttle and server-error-rate alarms per cost center (`UsageAlarms`).
    * @default true
    */
@@ -417,6 +424,7 @@ export class CostCenterFleet extends Construct {
       new UsageDashboard(shard.stack, 'Dashboard', {
         costCenters: sections,
         pricing: this.props.pricing,
+        showEstimatedCost: this.props.showEstimatedCost,
         title: `Amazon Bedrock usage — ${this.node.id}, shard ${shard.stack.node.id.replace('Shard', '')}`,
       });
     }

@@ -126,6 +126,13 @@ export interface BedrockCostGovernanceProps {
   readonly dashboard?: boolean;
 
   /**
+   * Show the estimated cost on the dashboards: every profile's model then needs a price in
+   * `pricing` (synth fails naming the profile and the model otherwise).
+   * @default true
+   */
+  readonly showEstimatedCost?: boolean;
+
+  /**
    * Throttle and server-error-rate alarms per cost center.
    * @default true
    */
@@ -323,6 +330,7 @@ export class BedrockCostGovernance extends Construct {
       catalog: props.catalog,
       catalogPrefix: props.catalogPrefix,
       dashboard: props.dashboard,
+      showEstimatedCost: props.showEstimatedCost,
       alarms: props.alarms,
       alertTopic: props.alertTopic,
       providerOptions: props.providerOptions,

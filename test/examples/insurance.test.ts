@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildInsuranceApp, MODELS } from '../../examples/insurance/app';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildInsuranceApp, MODELS, TAG_SCHEMA } from '../../examples/insurance/app';
+import { CostAttributionChecks } from '../../src';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
@@ -132,9 +134,10 @@ describe('examples/insurance', () => {
     expectSchemaValid(app);
   });
 
-  test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
-    expectNagClean(stack);
-    expectNagClean(billing);
+  test('cdk-nag AwsSolutions and the cost-attribution pack: no unacknowledged finding', () => {
+    const packs = () => [new AwsSolutionsChecks(), new CostAttributionChecks(undefined, { tagSchema: TAG_SCHEMA })];
+    expectNagClean(stack, { packs: packs() });
+    expectNagClean(billing, { packs: packs() });
   });
 
   // CT.LAMBDA.PR.3 needs the user's network; the report and export buckets leave server access

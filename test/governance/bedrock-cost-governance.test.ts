@@ -6,13 +6,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AnomalyAlertFrequency, BudgetEnforcement, CostAllocationTagSchema, InferenceGeo, ManagementAccount, ModelSource,
+  AnomalyAlertFrequency, BedrockCostGovernance, BedrockCostGovernanceProps, BudgetEnforcement, CostAllocationTagSchema, CostAttributionChecks,
+  CostCenterTable, CostCenterTableFormat, CostCenterTableRow, InferenceGeo, ManagementAccount, ModelSource,
 } from '../../src';
 import { PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
 import { METER_ENV } from '../../src/contracts/spend-meter';
-import { BedrockCostGovernance, BedrockCostGovernanceProps } from '../../src/governance/bedrock-cost-governance';
-import { CostCenterTableRow } from '../../src/governance/cost-center-table-row';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
@@ -51,7 +51,10 @@ function departments(roles?: { claims: iam.IRole }): CostCenterTableRow[] {
       monthlyBudget: 5000,
       profiles: { chat: SONNET, triage: NOVA },
       alertEmails: ['claims-lead@example.com'],
-      ...(roles ? { enforcement: BudgetEnforcement.denyInvocation({ roles: [roles.claims] }), caps: { monthlyUsd: 4000, dailyUsd: 300, roles: [roles.claims] } } : {}),
+      ...(roles ? {
+        enforcement: BudgetEnforcement.denyInvocation({ roles: [roles.claims] }),
+        caps: { monthlyUsd: 4000, dailyUsd: 300, roles: [roles.claims] },
+      } : {}),
     },
     { name: 'underwriting', tags: { dept: 'underwriting' }, monthlyBudget: 2000, profiles: { chat: SONNET } },
     { name: 'customer-service', tags: { dept: 'customer-service' }, monthlyBudget: 1000, profiles: { chat: NOVA } },
@@ -139,8 +142,8 @@ describe('BedrockCostGovernance', () => {
       expectSchemaValid(app);
     });
 
-    test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
-      expectNagClean(stack);
+    test('cdk-nag AwsSolutions and the cost-attribution pack: no unacknowledged finding', () => {
+      expectNagClean(stack, { packs: [new AwsSolutionsChecks(), new CostAttributionChecks(undefined, { tagSchema: SCHEMA })] });
     });
 
     // CT.LAMBDA.PR.3 needs the user's network; the report bucket leaves server access logging, event
@@ -275,5 +278,39 @@ describe('BedrockCostGovernance', () => {
     const gov = new BedrockCostGovernance(stack, 'Gov', { tagSchema: SCHEMA, metering: { logGroup } });
     expect(gov.invocationLogging).toBeUndefined();
     expect(gov.meter!.logGroup).toBe(logGroup);
+  });
+
+  describe('a table from a file', () => {
+    const fixture = path.join(__dirname, 'fixtures', 'cost-centers.yaml');
+    const schema = CostAllocationTagSchema.standard({ departments: ['claims', 'underwriting', 'research'] });
+
+    test('the file\'s rows of this account and Region are governed, with the roles it names; the others are left out', () => {
+      const app = newApp();
+      const stack = new Stack(app, 'Gov', { env: { account: '111122223333', region: 'us-east-1' } });
+      // no price of Titan embeddings in the built-in table: the dashboard shows usage only
+      const gov = new BedrockCostGovernance(stack, 'Gov', {
+        tagSchema: schema, table: CostCenterTable.fromFile(fixture), metering: {}, shards: 1, showEstimatedCost: false,
+      });
+      // claims: account 111122223333 and us-east-1 or eu-west-1; underwriting and research inherit regions [us-east-1]
+      expect(gov.costCenterNames).toEqual(['claims', 'underwriting', 'research']);
+      expect(Object.keys(gov.costCenter('claims').profiles).sort()).toEqual(['chat', 'summarize']);
+      expect(gov.costCenter('claims').cap?.dailyUsd).toBe(400);
+      expect(gov.costCenter('research').budget).toBeUndefined();
+      const shard = Template.fromStack(gov.costCenter('claims').fleetCostCenter.shard);
+      shard.hasResourceProperties('AWS::Budgets::BudgetsAction', { ApprovalModel: 'MANUAL' });
+      expectSchemaValid(app);
+
+      const elsewhere = new BedrockCostGovernance(new Stack(app, 'EuWest', { env: { account: '111122223333', region: 'eu-west-1' } }), 'Gov', {
+        tagSchema: schema, table: CostCenterTable.fromFile(fixture), metering: {}, showEstimatedCost: false,
+      });
+      expect(elsewhere.costCenterNames).toEqual(['claims']);
+      expect(elsewhere.costCentersLeftOut).toEqual(['underwriting', 'research']);
+    });
+
+    test('a row the schema refuses is named by the table\'s source and the row', () => {
+      const table = CostCenterTable.fromString('schemaVersion: 1\ncostCenters:\n  - name: legal\n    tags: { dept: legal }\n',
+        CostCenterTableFormat.YAML, 'teams.yaml');
+      expect(() => govStack({ table })).toThrow(/^Gov\/Gov: table teams\.yaml: costCenters\[0\] \('legal'\) CostCenter 'legal': schema: tag 'dept' has value 'legal'/);
+    });
   });
 });
