@@ -63,8 +63,6 @@ const ROLES_ID = 'CostCenterTableRoles';
  * and builds each row's `BudgetEnforcement.denyInvocation` and caps.
  *
  * @example
- * import { CostCenterTable } from 'cdk-bedrock-cost-governance';
- *
  * const table = CostCenterTable.fromFile('cost-centers.yaml');
  * // the rows, with the roles of their enforcements and caps imported in this stack
  * const rows = table.rows(this);

@@ -106,8 +106,11 @@ const SPECS: readonly RuleSpec[] = [
  * rule IDs are `CostAttribution-<Rule>`, acknowledged like any cdk-nag finding.
  *
  * @example
- * const checks = new CostAttributionChecks(app, { tagSchema: CostAllocationTagSchema.standard({ departments: ['claims'] }) });
- * const report = checks.validateScope(app);
+ * declare const app: App;
+ * // reported after synthesis, with the other policy validation plugins of the app
+ * Validations.of(app).addPlugins(new CostAttributionChecks(app, {
+ *   tagSchema: CostAllocationTagSchema.standard({ departments: ['claims'] }),
+ * }));
  */
 export class CostAttributionChecks extends NagPack {
   /** The pack's name (the prefix of its rule IDs). */
