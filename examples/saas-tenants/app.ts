@@ -76,10 +76,9 @@ export class SaasTenantsStack extends Stack {
     });
     this.tenantRole = new iam.Role(this, 'TenantRole', {
       description: 'Assumed by the chat API with the tenant\'s session tag; invokes only that tenant\'s profiles',
-      assumedBy: new iam.ArnPrincipal(apiRole.roleArn).withSessionTags(),
+      // the session must name a tenant: without it the ABAC conditions match nothing
+      assumedBy: new iam.ArnPrincipal(apiRole.roleArn).withConditions({ Null: { 'aws:RequestTag/tenant': 'false' } }).withSessionTags(),
     });
-    // the session must name a tenant: without it the ABAC conditions match nothing
-    (this.tenantRole.assumeRolePolicy!.statements[0]).addCondition('Null', { 'aws:RequestTag/tenant': 'false' });
     this.tenantRole.grantAssumeRole(apiRole);
     apiRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:TagSession'], resources: [this.tenantRole.roleArn] }));
     CostCenterAccess.abacPolicy(this, 'TenantAccess', { tagKeys: ['tenant'], roles: [this.tenantRole] });
