@@ -15,7 +15,7 @@ import { UsageDashboard } from '../dashboards/usage-dashboard';
 import { ModelPricing } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { ProfileBatch } from '../profiles/profile-batch';
-import { ProfileBatchProvider } from '../profiles/profile-batch-provider';
+import { checkProfileCallsPerSecond, ProfileBatchProvider } from '../profiles/profile-batch-provider';
 import { PROFILE_NAME_RULES } from '../profiles/profile-name';
 import { checkProfileQuota, topStack as rootStack } from '../profiles/profile-quota';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
@@ -233,6 +233,8 @@ export class CostCenterFleet extends Construct {
     }
     this.shardCount = shards;
     checkProfileQuota(this, props.profileQuota);
+    // the provider is made with the first profile; its options are checked now
+    checkProfileCallsPerSecond(this, props.providerOptions);
     this.alertTopic = props.alertTopic ?? CostAlertTopic.of(rootStack(this)).topic;
     if (props.catalog ?? true) {
       this.catalogPrefix = props.catalogPrefix ?? `/cdk-bedrock-cost-governance/catalog/${generateName(this, { maxLength: 200 })}`;
@@ -245,11 +247,11 @@ export class CostCenterFleet extends Construct {
   }
 
   /**
-   * The provider of the fleet's profile batches (one per app stack, in the top-level stack), made
-   * with the first profile: a fleet without profiles deploys no provider.
+   * The provider of the fleet's profile batches (one per app stack, in the top-level stack): made
+   * with the fleet's first profile, so a fleet without profiles deploys no provider.
+   * @default - none until the first profile
    */
-  public get provider(): ProfileBatchProvider {
-    this.batchProvider ??= ProfileBatchProvider._withOptions(this, this.props.providerOptions);
+  public get provider(): ProfileBatchProvider | undefined {
     return this.batchProvider;
   }
 
@@ -350,10 +352,21 @@ export class CostCenterFleet extends Construct {
 
   /** Checks a row and returns its cost center; every refusal names the row and the field. */
   private validateRow(row: CostCenterRow, where: string, owner: IConstruct): CostCenter {
-    const at = `${where} ('${row.name}')`;
     if (this.members.has(row.name)) {
       throw propError(owner, `${where}.name`, `'${row.name}' is in the fleet already (row ${this.rowIndex.get(row.name)}): names are unique`);
     }
+    const costCenter = this._checkRow(row, where, owner);
+    this.rowIndex.set(row.name, this.rowIndex.size);
+    return costCenter;
+  }
+
+  /**
+   * Checks a row as the fleet would (profile keys, budget, alerts, the tag schema) without adding
+   * it; refusals name `owner` and `where`.
+   * @internal
+   */
+  public _checkRow(row: CostCenterRow, where: string, owner: IConstruct): CostCenter {
+    const at = `${where} ('${row.name}')`;
     if (row.profiles) {
       for (const key of Object.keys(row.profiles)) {
         if (!KEY.test(key)) throw propError(owner, `${at}.profiles`, `key '${key}' must match ${KEY.source}`);
@@ -367,15 +380,13 @@ export class CostCenterFleet extends Construct {
         if (row[prop] !== undefined) throw propError(owner, `${at}.${prop}`, 'needs monthlyBudget: alerts and enforcement belong to the budget');
       }
     }
-    let costCenter: CostCenter;
     try {
-      costCenter = new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema, description: row.description });
+      return new CostCenter({ name: row.name, tags: row.tags, schema: this.props.tagSchema, description: row.description });
     } catch (error) {
       throw propError(owner, at, (error as Error).message);
     }
-    this.rowIndex.set(row.name, this.rowIndex.size);
-    return costCenter;
   }
+
 
   private shardFor(index: number): Shard {
     let shard = this.shards.get(index);
@@ -390,7 +401,8 @@ export class CostCenterFleet extends Construct {
   private batchFor(shard: Shard, index: number): ProfileBatch {
     let batch = shard.batches.get(index);
     if (!batch) {
-      batch = new ProfileBatch(shard.stack, `Profiles${index}`, { provider: this.provider });
+      this.batchProvider ??= ProfileBatchProvider._withOptions(this, this.props.providerOptions);
+      batch = new ProfileBatch(shard.stack, `Profiles${index}`, { provider: this.batchProvider });
       shard.batches.set(index, batch);
     }
     return batch;

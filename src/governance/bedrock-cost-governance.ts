@@ -34,8 +34,8 @@ export interface GovernanceAnomalyOptions {
   /**
    * Create the monitor and its subscription. Monitors of cost allocation tags exist only in the
    * management account.
-   * @default - when the stack deploys to the management account, or when the app sets no
-   * management account (a standalone account)
+   * @default - when the stack deploys to the app's management account (`ManagementAccount`), in
+   * its `managementRegion`
    */
   readonly enabled?: boolean;
 
@@ -156,16 +156,27 @@ export interface BedrockCostGovernanceProps {
   /**
    * Cost Anomaly Detection: a monitor of the schema's first required tag key (each value
    * separately) and an alert subscription.
-   * @default - enabled when the stack deploys to the management account or no management account is set
+   * @default - enabled in the management account's stack of `managementRegion`
    */
   readonly anomaly?: GovernanceAnomalyOptions;
 
   /**
-   * Activate the schema's tag keys as cost allocation tags (management account only).
-   * @default - when the stack deploys to the management account, or when the app sets no
-   * management account (a standalone account)
+   * Activate the schema's tag keys as cost allocation tags (management account only). A
+   * standalone account (no organization) is its own management account: set
+   * `ManagementAccount.set(app, '<its ID>')`.
+   * @default - when the stack deploys to the app's management account (`ManagementAccount`), in
+   * its `managementRegion`
    */
   readonly activateTags?: boolean;
+
+  /**
+   * The Region whose stacks make the account-wide parts (tag activation, anomaly detection): a
+   * cost allocation tag is activated once per account, and Cost Anomaly Detection allows one AWS
+   * managed monitor per dimension per account, so a table deployed to several Regions of the
+   * management account makes them once. Stacks in other Regions leave them out.
+   * @default 'us-east-1' - where Cost Explorer's API is served
+   */
+  readonly managementRegion?: string;
 
   /**
    * How the tags are activated (made per `activateTags`): the keys of `tagSchema` (unless the
@@ -314,6 +325,8 @@ export class BedrockCostGovernance extends Construct {
 
   private readonly governed = new Map<string, GovernedCostCenter>();
   private readonly leftOut: string[] = [];
+  private readonly rowNames = new Map<string, string>();
+  private metering = false;
 
   constructor(scope: Construct, id: string, props: BedrockCostGovernanceProps) {
     super(scope, id);
@@ -342,9 +355,10 @@ export class BedrockCostGovernance extends Construct {
       ...(props.costCenters ?? []).map((row, i) => ({ row, where: `costCenters[${i}]` })),
       ...(props.table ? props.table.rows(this).map((row, i) => ({ row, where: `table ${props.table!.source}: costCenters[${i}]` })) : []),
     ];
+    this.metering = props.metering !== undefined;
     const caps: SpendCap[] = [];
     for (const { row, where } of rows) {
-      const governed = this.addRow(row, where, props.metering !== undefined);
+      const governed = this.addRow(row, where);
       if (governed?.cap) caps.push(governed.cap);
     }
 
@@ -358,7 +372,8 @@ export class BedrockCostGovernance extends Construct {
     }
     if (props.report) {
       this.report = new ChargebackReport(this, 'Report', {
-        topic: this.alertTopic,
+        // a report that publishes no summary takes no topic (ChargebackReport refuses one)
+        ...(props.report.publishSummary === false ? {} : { topic: this.alertTopic }),
         providerOptions: props.providerOptions,
         ...props.report,
         ...(props.report.tagKey === undefined ? { tagSchema: props.report.tagSchema ?? props.tagSchema } : {}),
@@ -380,20 +395,37 @@ export class BedrockCostGovernance extends Construct {
       });
     }
 
-    if (this.managementPart(props.activateTags, 'activateTags')) {
+    const managementRegion = props.managementRegion ?? 'us-east-1';
+    if (Token.isUnresolved(managementRegion) || !REGION_NAME.test(managementRegion)) {
+      throw propError(this, 'managementRegion', `'${managementRegion}' must be a literal Region name such as us-east-1`);
+    }
+    if (this.managementPart(props.activateTags, 'activateTags', managementRegion)) {
       const activation = props.tagActivation ?? {};
       this.tagActivation = new CostAllocationTagActivation(this, 'TagActivation', {
         providerOptions: props.providerOptions,
+        // the report's attribution by principal needs the iamPrincipal/ keys active
+        includeIamPrincipalTags: props.report?.includeIamPrincipalTags,
         ...activation,
         schema: activation.schema ?? props.tagSchema,
       });
+    } else if (props.tagActivation !== undefined) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:governance-tagActivation',
+        'tagActivation is ignored: this stack activates no tags (see activateTags)');
     }
     const anomaly = props.anomaly ?? {};
-    if (this.managementPart(anomaly.enabled, 'anomaly.enabled')) {
+    const frequency = anomaly.frequency ?? AnomalyAlertFrequency.IMMEDIATE;
+    // AnomalySubscription: IMMEDIATE alerts go to one SNS topic, DAILY and WEEKLY summaries to 1-10
+    // email addresses (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_AnomalySubscription.html)
+    if (frequency === AnomalyAlertFrequency.IMMEDIATE && anomaly.emails !== undefined) {
+      throw propError(this, 'anomaly.emails', 'are for DAILY and WEEKLY summaries: IMMEDIATE alerts go to the alert topic (subscribe addresses to it)');
+    }
+    if (frequency !== AnomalyAlertFrequency.IMMEDIATE && (anomaly.emails ?? []).length === 0) {
+      throw propError(this, 'anomaly.emails', `must name 1–10 addresses: ${frequency} summaries are sent by email only`);
+    }
+    if (this.managementPart(anomaly.enabled, 'anomaly.enabled', managementRegion)) {
       const tagKey = props.tagSchema.requiredKeys[0] ?? props.tagSchema.tagKeys[0];
       if (tagKey === undefined) throw propError(this, 'tagSchema', 'has no tag key: anomaly detection monitors the first required key');
       this.anomalyMonitor = new CostAnomalyMonitor(this, 'AnomalyMonitor', { monitorScope: AnomalyMonitorScope.costAllocationTag(tagKey) });
-      const frequency = anomaly.frequency ?? AnomalyAlertFrequency.IMMEDIATE;
       this.anomalySubscription = new AnomalyAlertSubscription(this, 'AnomalyAlerts', {
         monitors: [this.anomalyMonitor],
         threshold: anomaly.threshold ?? AnomalyThreshold.anyOf(AnomalyThreshold.absoluteUsd(100), AnomalyThreshold.percentage(40)),
@@ -401,6 +433,7 @@ export class BedrockCostGovernance extends Construct {
         ...(frequency === AnomalyAlertFrequency.IMMEDIATE ? { topic: this.alertTopic } : { emails: anomaly.emails }),
       });
     }
+    this.node.addValidation({ validate: () => this.accountWideDuplicates() });
   }
 
   /** The names of the cost centers this construct governs (rows left out for their accounts or Regions are not among them). */
@@ -433,7 +466,7 @@ export class BedrockCostGovernance extends Construct {
       throw propError(this, `addCostCenter('${row.name}').caps`, 'cannot be added after construction: the spend meter is made with the caps of '
         + 'the rows given to the constructor (costCenters or table)');
     }
-    return this.addRow(row, `addCostCenter('${row.name}')`, false);
+    return this.addRow(row, `addCostCenter('${row.name}')`);
   }
 
   /** Lets the grantee read the whole catalog. */
@@ -441,13 +474,21 @@ export class BedrockCostGovernance extends Construct {
     return this.fleet.grantReadCatalog(grantee);
   }
 
-  private addRow(row: CostCenterTableRow, where: string, metering: boolean): GovernedCostCenter | undefined {
+  /**
+   * Checks the row (every row, also one for other accounts or Regions: a table is judged whole),
+   * then adds it to the fleet when it belongs in this stack.
+   */
+  private addRow(row: CostCenterTableRow, where: string): GovernedCostCenter | undefined {
+    const first = this.rowNames.get(row.name);
+    if (first !== undefined) throw propError(this, `${where}.name`, `'${row.name}' is a cost center already (${first}): names are unique`);
+    this.rowNames.set(row.name, where);
+    this.fleet._checkRow(row, where, this);
+    if (row.caps !== undefined && !this.metering) {
+      throw propError(this, `${where} ('${row.name}').caps`, 'needs metering: caps are enforced by the spend meter (give metering, e.g. {})');
+    }
     if (!this.inThisEnvironment(row, where)) {
       this.leftOut.push(row.name);
       return undefined;
-    }
-    if (row.caps !== undefined && !metering) {
-      throw propError(this, `${where} ('${row.name}').caps`, 'needs metering: caps are enforced by the spend meter (give metering, e.g. {})');
     }
     const fleetRow: CostCenterRow = {
       name: row.name,
@@ -484,38 +525,76 @@ export class BedrockCostGovernance extends Construct {
       ['accounts', row.accounts, stack.account, ACCOUNT_ID, '12-digit account IDs'],
       ['regions', row.regions, stack.region, REGION_NAME, 'Region names such as us-east-1'],
     ];
-    let inside = true;
-    for (const [prop, list, actual, pattern, what] of checks) {
+    for (const [prop, list, , pattern, what] of checks) {
       if (list === undefined) continue;
       const at = `${where} ('${row.name}').${prop}`;
       if (list.length === 0) throw propError(this, at, `is empty: leave it out for every ${prop === 'accounts' ? 'account' : 'Region'}`);
       const bad = list.filter((v) => Token.isUnresolved(v) || !pattern.test(v));
       if (bad.length > 0) throw propError(this, at, `must be ${what} (got ${bad.map((v) => `'${v}'`).join(', ')})`);
+    }
+    // accounts first: a row of other accounts is out whatever the stack's Region
+    for (const [prop, list, actual] of checks) {
+      if (list === undefined) continue;
       if (Token.isUnresolved(actual)) {
-        throw propError(this, at, `limits the cost center to ${list.join(', ')}, but stack ${stack.node.path} has no literal `
+        throw propError(this, `${where} ('${row.name}').${prop}`, `limits the cost center to ${list.join(', ')}, but stack ${stack.node.path} has no literal `
           + `${prop === 'accounts' ? 'account' : 'Region'} (environment-agnostic): give the stack an env so the row can be placed`);
       }
-      if (!list.includes(actual)) inside = false;
+      if (!list.includes(actual)) return false;
     }
-    return inside;
+    return true;
   }
 
   /**
-   * Whether a management-account part is made: an explicit choice wins; otherwise when the stack
-   * deploys to the management account or no management account is set (standalone). A stack of
-   * unknown account in an app with a management account leaves it out with a warning.
+   * Whether an account-wide part of the management account is made: an explicit choice wins;
+   * otherwise when the stack deploys to the app's management account, in `managementRegion`.
+   * When that cannot be told at synth (no management account set, or the stack's account or
+   * Region unknown) the part is left out with a warning naming the prop.
    */
-  private managementPart(explicit: boolean | undefined, prop: string): boolean {
+  private managementPart(explicit: boolean | undefined, prop: string, managementRegion: string): boolean {
     if (explicit !== undefined) return explicit;
+    const warn = (why: string) => Annotations.of(this).addWarningV2(`cdk-bedrock-cost-governance:governance-${prop}`,
+      `${prop} is left out: ${why}; set ${prop} to true or false to decide`);
     const management = ManagementAccount.of(this);
-    if (management === undefined) return true;
-    const deployedTo = ManagementAccount.isDeployedTo(this);
-    if (deployedTo === undefined) {
-      Annotations.of(this).addWarningV2(`cdk-bedrock-cost-governance:governance-${prop}`,
-        `${prop} is left out: the app's management account is ${management}, and this stack's account is unknown at synth; `
-        + `give the stack an env, or set ${prop} to true or false`);
+    if (management === undefined) {
+      warn('the app sets no management account (ManagementAccount.set, or the context '
+        + `${ManagementAccount.CONTEXT_KEY}; a standalone account is its own management account)`);
       return false;
     }
-    return deployedTo;
+    const deployedTo = ManagementAccount.isDeployedTo(this);
+    if (deployedTo === undefined) {
+      warn(`the app's management account is ${management}, and this stack's account is unknown at synth (give the stack an env)`);
+      return false;
+    }
+    if (!deployedTo) return false;
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region)) {
+      warn(`this stack's Region is unknown at synth, so it cannot tell whether it is the management Region ${managementRegion}`);
+      return false;
+    }
+    return region === managementRegion;
   }
+
+  /**
+   * Tag activation and the tag monitor are account-wide: two governance constructs of one
+   * account that both make them would collide (one AWS managed monitor per dimension per account).
+   */
+  private accountWideDuplicates(): string[] {
+    const account = Stack.of(this).account;
+    if (Token.isUnresolved(account)) return [];
+    const others = this.node.root.node.findAll()
+      .filter((c): c is BedrockCostGovernance => c instanceof BedrockCostGovernance && Stack.of(c).account === account);
+    const problems: string[] = [];
+    for (const [part, has] of [
+      ['activateTags', (g: BedrockCostGovernance) => g.tagActivation !== undefined],
+      ['anomaly.enabled', (g: BedrockCostGovernance) => g.anomalyMonitor !== undefined],
+    ] as const) {
+      const first = others.find(has);
+      if (first && first !== this && has(this)) {
+        problems.push(`${this.node.path}: ${part} makes an account-wide part ${first.node.path} makes already in account ${account}; `
+          + `set ${part} to false here (or managementRegion, so that one stack of the account makes it)`);
+      }
+    }
+    return problems;
+  }
+
 }

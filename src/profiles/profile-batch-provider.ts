@@ -85,11 +85,7 @@ export class ProfileBatchProvider extends Construct {
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
-    const rate = options.profileCallsPerSecond ?? DEFAULT_CALLS_PER_SECOND;
-    if (!(rate > 0 && rate <= 100)) {
-      throw propError(this, 'profileCallsPerSecond', `must be more than 0 and at most 100 (got ${rate})`);
-    }
-    this.callsPerSecond = rate;
+    this.callsPerSecond = checkProfileCallsPerSecond(this, options);
     this._ownsPacingTable = options.pacingTable === undefined;
     this.node.addValidation({ validate: () => this.warnOfSeparatePaces() });
     this.node.addValidation({ validate: () => this.warnOfLongFirstDeployment() });
@@ -110,7 +106,7 @@ export class ProfileBatchProvider extends Construct {
       timeout: FUNCTION_TIMEOUT,
       environment: {
         [PROFILE_BATCH_ENV.pacingTable]: this.pacingTable.tableName,
-        [PROFILE_BATCH_ENV.callsPerSecond]: String(rate),
+        [PROFILE_BATCH_ENV.callsPerSecond]: String(this.callsPerSecond),
         [PROFILE_BATCH_ENV.workBudgetSeconds]: String(WORK_BUDGET.toSeconds()),
       },
       waiter: { queryInterval: QUERY_INTERVAL, totalTimeout: BATCH_TOTAL_TIMEOUT },
@@ -187,4 +183,16 @@ export class ProfileBatchProvider extends Construct {
   public _allowReadSource(sourceArn: string): void {
     this.sources.allowReadSource(sourceArn);
   }
+}
+
+/**
+ * The pace of a provider's options, checked: more than 0 and at most 100 calls per second.
+ * @returns the pace
+ */
+export function checkProfileCallsPerSecond(scope: IConstruct, options: ProviderOptions | undefined): number {
+  const rate = options?.profileCallsPerSecond ?? DEFAULT_CALLS_PER_SECOND;
+  if (!(rate > 0 && rate <= 100)) {
+    throw propError(scope, 'profileCallsPerSecond', `must be more than 0 and at most 100 (got ${rate})`);
+  }
+  return rate;
 }

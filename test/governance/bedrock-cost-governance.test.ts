@@ -15,7 +15,7 @@ import { PROFILE_BATCH_RESOURCE_TYPE } from '../../src/contracts/profile-batch';
 import { METER_ENV } from '../../src/contracts/spend-meter';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
-import { expectNagClean } from '../support/nag';
+import { expectNagClean, nagFindings } from '../support/nag';
 
 const SONNET = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
 const NOVA = ModelSource.foundationModel('amazon.nova-pro-v1:0');
@@ -64,6 +64,8 @@ function departments(roles?: { claims: iam.IRole }): CostCenterTableRow[] {
 describe('BedrockCostGovernance', () => {
   describe('three departments with every part', () => {
     const app = newApp();
+    // a standalone account: its own management account
+    ManagementAccount.set(app, ENV.account);
     const stack = new Stack(app, 'Gov', { env: ENV });
     const role = new iam.Role(stack, 'ClaimsRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const gov = new BedrockCostGovernance(stack, 'Gov', {
@@ -96,7 +98,7 @@ describe('BedrockCostGovernance', () => {
       expect(gov.report).toBeDefined();
       expect(gov.meter).toBeDefined();
       expect(gov.invocationLogging).toBeDefined();
-      expect(gov.tagActivation).toBeDefined(); // no management account set: a standalone account
+      expect(gov.tagActivation).toBeDefined(); // the management account, in us-east-1
       expect(gov.anomalySubscription).toBeDefined();
       const members = stack.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c !== stack)
         .flatMap((s) => Object.values(Template.fromStack(s).findResources(PROFILE_BATCH_RESOURCE_TYPE)))
@@ -178,10 +180,53 @@ describe('BedrockCostGovernance', () => {
       expect(gov.anomalyMonitor).toBeUndefined();
     });
 
+    test('no management account set: left out with a warning that says how to decide (a member account\'s activation would fail)', () => {
+      const { stack, gov } = govStack({});
+      expect(gov.tagActivation).toBeUndefined();
+      expect(gov.anomalyMonitor).toBeUndefined();
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('activateTags is left out: the app sets no management account'));
+      expect(warnings).toHaveLength(1);
+    });
+
+    test('made once per account: in the management Region only (us-east-1 by default, or managementRegion)', () => {
+      const app = newApp();
+      ManagementAccount.set(app, ENV.account);
+      const east = govStack({}, ENV, app).gov;
+      const west = new BedrockCostGovernance(new Stack(app, 'West', { env: { ...ENV, region: 'eu-west-1' } }), 'Gov', { tagSchema: SCHEMA });
+      expect(east.tagActivation).toBeDefined();
+      expect(west.tagActivation).toBeUndefined();
+      expect(west.anomalyMonitor).toBeUndefined();
+      const other = newApp();
+      ManagementAccount.set(other, ENV.account);
+      const westHome = new BedrockCostGovernance(new Stack(other, 'West', { env: { ...ENV, region: 'eu-west-1' } }), 'Gov', {
+        tagSchema: SCHEMA, managementRegion: 'eu-west-1',
+      });
+      expect(westHome.tagActivation).toBeDefined();
+      expect(() => govStack({ managementRegion: 'EU' })).toThrow(/Gov\/Gov: managementRegion 'EU' must be a literal Region name/);
+    });
+
+    test('two constructs of one account that both make the account-wide parts fail at synth, naming both', () => {
+      const app = newApp();
+      ManagementAccount.set(app, ENV.account);
+      const { stack } = govStack({}, ENV, app);
+      new BedrockCostGovernance(stack, 'Second', { tagSchema: SCHEMA, anomaly: { enabled: false } });
+      expect(() => app.synth()).toThrow(/Gov\/Second: activateTags makes an account-wide part Gov\/Gov makes already in account 123456789012/);
+    });
+
+    test('the report\'s attribution by principal activates the iamPrincipal/ keys; tagActivation where nothing is activated is warned about', () => {
+      const app = newApp();
+      ManagementAccount.set(app, ENV.account);
+      const { stack } = govStack({ report: { includeIamPrincipalTags: true } }, ENV, app);
+      Template.fromStack(stack).hasResourceProperties('Custom::CostAllocationTagActivation', { TagKeys: Match.arrayWith(['dept', 'iamPrincipal/dept']) });
+      const member = govStack({ tagActivation: { backfillMonths: 3 } });
+      expect(Annotations.fromStack(member.stack).findWarning('*', Match.stringLikeRegexp('tagActivation is ignored'))).toHaveLength(1);
+    });
+
     test('made in the management account', () => {
       const app = newApp();
       ManagementAccount.set(app, ENV.account);
       const { gov } = govStack({}, ENV, app);
+      expect(gov.anomalySubscription).toBeDefined();
       expect(gov.tagActivation).toBeDefined();
       expect(gov.anomalyMonitor).toBeDefined();
     });
@@ -199,7 +244,9 @@ describe('BedrockCostGovernance', () => {
     });
 
     test('DAILY anomaly summaries go to the given emails', () => {
-      const { stack } = govStack({ anomaly: { frequency: AnomalyAlertFrequency.DAILY, emails: ['finops@example.com'] } });
+      const app = newApp();
+      ManagementAccount.set(app, ENV.account);
+      const { stack } = govStack({ anomaly: { frequency: AnomalyAlertFrequency.DAILY, emails: ['finops@example.com'] } }, ENV, app);
       Template.fromStack(stack).hasResourceProperties('AWS::CE::AnomalySubscription', {
         Frequency: 'DAILY',
         Subscribers: [{ Type: 'EMAIL', Address: 'finops@example.com' }],
@@ -220,6 +267,12 @@ describe('BedrockCostGovernance', () => {
       expect(gov.costCentersLeftOut).toEqual(['underwriting', 'customer-service']);
       expect(() => gov.costCenter('underwriting')).toThrow(/Gov\/Gov: cost center 'underwriting' is not in this stack's account and Region/);
       expect(() => gov.costCenter('nope')).toThrow(/there is no cost center 'nope'/);
+    });
+
+    test('a row of another account is left out even when the stack\'s Region is unknown', () => {
+      const { gov } = govStack({ costCenters: [{ name: 'claims', tags: { dept: 'claims' }, accounts: ['999999999999'], regions: ['us-east-1'] }] },
+        { account: ENV.account });
+      expect(gov.costCentersLeftOut).toEqual(['claims']);
     });
 
     test('an environment-agnostic stack cannot place a row limited to Regions', () => {
@@ -253,7 +306,20 @@ describe('BedrockCostGovernance', () => {
     });
 
     test('a repeated name', () => {
-      expect(() => govStack({ costCenters: [departments()[0], departments()[0]] })).toThrow(/'claims' is in the fleet already/);
+      expect(() => govStack({ costCenters: [departments()[0], departments()[0]] })).toThrow(/^Gov\/Gov: costCenters\[1\]\.name 'claims' is a cost center already \(costCenters\[0\]\)/);
+    });
+
+    test('anomaly emails that the frequency cannot use, named by the facade\'s prop', () => {
+      expect(() => govStack({ anomaly: { emails: ['a@example.com'] } })).toThrow(/Gov\/Gov: anomaly\.emails are for DAILY and WEEKLY summaries/);
+      expect(() => govStack({ anomaly: { frequency: AnomalyAlertFrequency.WEEKLY } })).toThrow(/Gov\/Gov: anomaly\.emails must name 1–10 addresses: WEEKLY/);
+    });
+
+    test('a row for another Region is judged too: a table is valid or not whatever the stack', () => {
+      expect(() => govStack({ costCenters: [{ name: 'legal', tags: { dept: 'legal' }, regions: ['eu-west-1'] }] })).toThrow(
+        /costCenters\[0\] \('legal'\) CostCenter 'legal': schema/);
+      expect(() => govStack({
+        costCenters: [{ name: 'claims', tags: { dept: 'claims' }, regions: ['eu-west-1'] }, { name: 'claims', tags: { dept: 'claims' } }],
+      })).toThrow(/costCenters\[1\]\.name 'claims' is a cost center already \(costCenters\[0\]\)/);
     });
 
     test('caps on a cost center added after construction', () => {
@@ -269,6 +335,24 @@ describe('BedrockCostGovernance', () => {
     expect(added?.name).toBe('claims');
     expect(countByType(stack).get('AWS::Budgets::Budget')).toBe(1);
     expect(gov.costCenter('claims').profile('chat')).toBe(gov.fleet.costCenter('claims').profile('chat'));
+  });
+
+  test('the cost-attribution pack on the defaults: only the documented warnings (no invocation logging, a cost center without budget)', () => {
+    const { stack } = govStack({
+      costCenters: [{ name: 'claims', tags: { dept: 'claims' }, monthlyBudget: 10, profiles: { chat: SONNET } }, { name: 'underwriting', tags: { dept: 'underwriting' }, profiles: { chat: NOVA } }],
+      activateTags: false,
+      anomaly: { enabled: false },
+    });
+    const findings = nagFindings(stack, { packs: [new CostAttributionChecks(undefined, { tagSchema: SCHEMA })] });
+    expect([...new Set(findings.map((f) => `${f.severity} ${f.findingId}`))].sort()).toEqual([
+      'warning CostAttribution-CostCenterBudget[CostCenter::underwriting]',
+      'warning CostAttribution-ProfileInvocationLogging',
+    ]);
+  });
+
+  test('a report without a summary takes no topic', () => {
+    const { gov } = govStack({ report: { publishSummary: false } });
+    expect(gov.report?.topic).toBeUndefined();
   });
 
   test('a meter on a log group configured elsewhere: no invocation logging of the construct', () => {
