@@ -153,6 +153,16 @@ describe('CostCenterFleet', () => {
     });
   });
 
+  test('a fleet without profiles deploys no provider, waiter or pacing table; the provider comes with the first profile', () => {
+    const { stack, fleet } = synthFleet({ costCenters: [{ name: 'acme', tags: { tenant: 'acme' }, monthlyBudget: 10 }], dashboard: false });
+    expect(fleet.provider).toBeUndefined();
+    const parent = Template.fromStack(stack);
+    parent.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    parent.resourceCountIs('AWS::DynamoDB::Table', 0);
+    fleet.addCostCenter({ name: 'globex', tags: { tenant: 'globex' }, profiles: { chat: SONNET } });
+    expect(fleet.provider).toBeDefined();
+  });
+
   test('the batch properties the fleet synthesizes, delivered as CloudFormation delivers them, are what the handler parses', () => {
     const { stack, fleet } = synthFleet({ shards: 1, costCenters: [...rows(['acme']), { name: 'globex', tags: { tenant: 'globex', tier: 'gold' }, profiles: { chat: SONNET, batch: NOVA } }], dashboard: false });
     Tags.of(stack).add('env', 'prod');
