@@ -25,20 +25,11 @@ import { generateName, hashOf } from '../util/names';
 import { ProviderOptions } from '../util/provider-options';
 import { propError } from '../util/validation';
 
-/** Properties of a {@link CostCenterFleet}. */
-export interface CostCenterFleetProps {
-  /**
-   * The cost centers (more can be added with `addCostCenter`).
-   * @default - none
-   */
-  readonly costCenters?: CostCenterRow[];
-
-  /**
-   * The schema every cost center's tags must satisfy.
-   * @default - only AWS's tag rules are checked
-   */
-  readonly tagSchema?: CostAllocationTagSchema;
-
+/**
+ * How a {@link CostCenterFleet} lays out, prices, catalogs and watches its cost centers: every
+ * property but the rows and the tag schema (`BedrockCostGovernance` takes these too).
+ */
+export interface CostCenterFleetOptions {
   /**
    * How many nested stacks (shards) the cost centers are spread over, by a hash of their names.
    * **Choose it once, for the largest fleet you expect**: changing it moves most cost centers to
@@ -115,6 +106,21 @@ export interface CostCenterFleetProps {
    * @default - the defaults of ProviderOptions: 2 profile creations or deletions per second
    */
   readonly providerOptions?: ProviderOptions;
+}
+
+/** Properties of a {@link CostCenterFleet}. */
+export interface CostCenterFleetProps extends CostCenterFleetOptions {
+  /**
+   * The cost centers (more can be added with `addCostCenter`).
+   * @default - none
+   */
+  readonly costCenters?: CostCenterRow[];
+
+  /**
+   * The schema every cost center's tags must satisfy.
+   * @default - only AWS's tag rules are checked
+   */
+  readonly tagSchema?: CostAllocationTagSchema;
 }
 
 /** A cost center of a fleet: its profiles, budget and alarms, and where they live. */

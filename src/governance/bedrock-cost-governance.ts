@@ -9,24 +9,21 @@ import { AnomalyAlertSubscription } from '../anomaly/anomaly-alert-subscription'
 import { AnomalyMonitorScope } from '../anomaly/anomaly-monitor-scope';
 import { AnomalyThreshold } from '../anomaly/anomaly-threshold';
 import { CostAnomalyMonitor } from '../anomaly/cost-anomaly-monitor';
-import { BudgetScope } from '../budgets/budget-scope';
 import { CostCenterBudget } from '../budgets/cost-center-budget';
 import { ProfileCatalog } from '../catalog/profile-catalog';
 import { ProfileResolver, ProfileResolverOptions } from '../catalog/profile-resolver';
 import { UsageAlarms } from '../dashboards/usage-alarms';
-import { CostCenterFleet, FleetCostCenter } from '../fleet/cost-center-fleet';
+import { CostCenterFleet, CostCenterFleetOptions, FleetCostCenter } from '../fleet/cost-center-fleet';
 import { CostCenterRow } from '../fleet/cost-center-row';
 import { ModelInvocationLogging } from '../metering/model-invocation-logging';
 import { SpendCap } from '../metering/spend-cap';
 import { SpendMeter, SpendMeterProps } from '../metering/spend-meter';
-import { ModelPricing } from '../models/model-pricing';
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { ChargebackReport, ChargebackReportProps } from '../reporting/chargeback-report';
 import { CostAllocationTagActivation, CostAllocationTagActivationProps } from '../tags/cost-allocation-tag-activation';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { CostCenter } from '../tags/cost-center';
 import { ManagementAccount } from '../util/management-account';
-import { ProviderOptions } from '../util/provider-options';
 import { ACCOUNT_ID, propError, REGION_NAME } from '../util/validation';
 
 /** Cost Anomaly Detection of a {@link BedrockCostGovernance}. */
@@ -58,8 +55,11 @@ export interface GovernanceAnomalyOptions {
   readonly emails?: string[];
 }
 
-/** Properties of a {@link BedrockCostGovernance}. */
-export interface BedrockCostGovernanceProps {
+/**
+ * Properties of a {@link BedrockCostGovernance}: the table, the parts made once per construct, and
+ * the fleet's options (`shards`, `pricing` — also the meter's —, `catalog`, `dashboard`, `alarms` …).
+ */
+export interface BedrockCostGovernanceProps extends CostCenterFleetOptions {
   /** The tag schema every cost center's tags must satisfy; its first required key names the cost center in reports and the meter. */
   readonly tagSchema: CostAllocationTagSchema;
 
@@ -77,66 +77,10 @@ export interface BedrockCostGovernanceProps {
   readonly table?: CostCenterTable;
 
   /**
-   * The number of nested stacks the cost centers are spread over, fixed for the life of the
-   * governance (see `CostCenterFleetProps.shards`).
-   * @default 64
-   */
-  readonly shards?: number;
-
-  /**
-   * The quota of application inference profiles per account and Region you have.
-   * @default 1000 - Amazon Bedrock's default (L-40EC9882)
-   */
-  readonly profileQuota?: number;
-
-  /**
-   * What the budgets count besides the cost center's tags.
-   * @default BudgetScope.bedrock()
-   */
-  readonly budgetScope?: BudgetScope;
-
-  /**
-   * The prices of the estimated cost (dashboards, alarms) and of the spend meter.
-   * @default ModelPricing.builtIn()
-   */
-  readonly pricing?: ModelPricing;
-
-  /**
-   * A profile catalog entry `<catalogPrefix>/<cost center>/<profile key>` per profile.
-   * @default true
-   */
-  readonly catalog?: boolean;
-
-  /**
-   * The catalog's parameter path.
-   * @default '/cdk-bedrock-cost-governance/catalog/<the construct's unique address>'
-   */
-  readonly catalogPrefix?: string;
-
-  /**
    * The profile resolver (a function that finds profiles by tags or catalog key), made when given.
    * @default - no resolver
    */
   readonly resolver?: ProfileResolverOptions;
-
-  /**
-   * A usage dashboard section per cost center.
-   * @default true
-   */
-  readonly dashboard?: boolean;
-
-  /**
-   * Show the estimated cost on the dashboards: every profile's model then needs a price in
-   * `pricing` (synth fails naming the profile and the model otherwise).
-   * @default true
-   */
-  readonly showEstimatedCost?: boolean;
-
-  /**
-   * Throttle and server-error-rate alarms per cost center.
-   * @default true
-   */
-  readonly alarms?: boolean;
 
   /**
    * The chargeback report, made when given (`{}` for its defaults); its cost centers are the
@@ -184,18 +128,6 @@ export interface BedrockCostGovernanceProps {
    * @default - CostAllocationTagActivation's defaults
    */
   readonly tagActivation?: CostAllocationTagActivationProps;
-
-  /**
-   * The topic of budget alerts, alarms, anomalies, cap crossings and report summaries.
-   * @default - the stack's CostAlertTopic
-   */
-  readonly alertTopic?: sns.ITopic;
-
-  /**
-   * Network, logging, encryption and pacing of the functions the construct makes.
-   * @default - the defaults of ProviderOptions
-   */
-  readonly providerOptions?: ProviderOptions;
 }
 
 /** A cost center governed by a {@link BedrockCostGovernance}: its profiles, budget, alarms and cap. */
