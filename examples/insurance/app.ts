@@ -1,13 +1,12 @@
 import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   AnomalyThreshold, BedrockCostGovernance, BudgetEnforcement, CostAlertTopic, CostAndUsageExport, CostAllocationTagSchema,
   ManagementAccount, ModelSource, TagPolicy,
 } from '../../src';
+import { serviceLogGroup } from '../shared/service-logs';
 
 /**
  * Model IDs current on 2026-11-27 (Amazon Bedrock user guide, "Supported foundation models" and
@@ -75,22 +74,7 @@ export class InsuranceBedrockStack extends Stack {
     });
 
     // the claims service: may invoke the models through the claims profiles only
-    const logKey = new kms.Key(this, 'ClaimsLogKey', { enableKeyRotation: true, description: 'Encrypts the claims service logs' });
-    // AWS Control Tower CT.KMS.PR.3: only AWS services may create grants on the key
-    logKey.addToResourcePolicy(new iam.PolicyStatement({
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    logKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
-    }));
-    const logGroup = new logs.LogGroup(this, 'ClaimsLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logKey });
+    const logGroup = serviceLogGroup(this, 'ClaimsLogs', 'claims service');
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     const claims = this.governance.costCenter('claims');
     this.claimsFunction = new lambda.Function(this, 'ClaimsService', {

@@ -1,13 +1,12 @@
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   BedrockCostGovernance, CostAllocationTagSchema, CostAlertTopic, CostCenterAccess, CostCenterTable, TagPolicy,
 } from '../../src';
+import { serviceLogGroup } from '../shared/service-logs';
 
 /** The tenants' tag design: `tenant` names the cost center, `tier` the plan. */
 export const TAG_SCHEMA = new CostAllocationTagSchema({
@@ -52,22 +51,7 @@ export class SaasTenantsStack extends Stack {
 
     // the chat API assumes the tenant role with the tenant's session tag; the role may invoke only
     // the profiles whose tenant tag equals the session's (one policy for every tenant)
-    const logKey = new kms.Key(this, 'ChatApiLogKey', { enableKeyRotation: true, description: 'Encrypts the chat API logs' });
-    // AWS Control Tower CT.KMS.PR.3: only AWS services may create grants on the key
-    logKey.addToResourcePolicy(new iam.PolicyStatement({
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    logKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
-    }));
-    const logGroup = new logs.LogGroup(this, 'ChatApiLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logKey });
+    const logGroup = serviceLogGroup(this, 'ChatApiLogs', 'chat API');
     const apiRole = new iam.Role(this, 'ChatApiRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     apiRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     this.chatApi = new lambda.Function(this, 'ChatApi', {
