@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CentralCostControls, CentralCostControlsProps } from '../../src/organization';
 import {
   AnomalyAlertFrequency, CostAllocationTagSchema, CostCenterTable, CostCenterTableFormat, ManagementAccount,
 } from '../../src';
+import { CentralCostControls, CentralCostControlsProps } from '../../src/organization';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
