@@ -18,6 +18,7 @@ import { ChargebackReport, ChargebackReportProps } from '../reporting/chargeback
 import { CostAndUsageExport, CostAndUsageExportProps, DATA_EXPORTS_REGION } from '../reporting/cost-and-usage-export';
 import { CostAllocationTagActivation, CostAllocationTagActivationProps } from '../tags/cost-allocation-tag-activation';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
+import { CostCenter } from '../tags/cost-center';
 import { ManagementAccount } from '../util/management-account';
 import { ProviderOptions } from '../util/provider-options';
 import { ACCOUNT_ID, propError } from '../util/validation';
@@ -382,18 +383,18 @@ export class CentralCostControls extends Construct {
     ];
     const accountBudgets = Object.entries(props.accountBudgets ?? {});
     const names = new Map<string, string>();
-    for (const { row, where } of rows) this.checkRow(row, where, names);
+    const costCenters = rows.map(({ row, where }) => this.checkRow(row, where, names));
     for (const [accountId] of accountBudgets) {
       if (!ACCOUNT_ID.test(accountId)) throw propError(this, 'accountBudgets', `key '${accountId}' must be a 12-digit account ID`);
     }
     this.checkBudgetQuota(rows.map((r) => r.row), accountBudgets.length);
 
     const holder = new Construct(this, 'Budgets');
-    for (const { row } of rows) {
-      if (row.monthlyBudget === undefined) continue;
+    rows.forEach(({ row }, i) => {
+      if (row.monthlyBudget === undefined) return;
       const rowScope = new Construct(holder, row.name);
       const common = {
-        tags: row.tags,
+        costCenter: costCenters[i],
         limit: row.monthlyBudget,
         budgetScope,
         alerts: row.alerts,
@@ -401,13 +402,13 @@ export class CentralCostControls extends Construct {
       };
       if (row.accounts === undefined) {
         this.budgets.push({ costCenter: row.name, budget: new CostCenterBudget(rowScope, 'AllAccounts', common) });
-        continue;
+        return;
       }
       for (const accountId of row.accounts) {
         const budget = new CostCenterBudget(rowScope, accountId, { ...common, linkedAccounts: [accountId] });
         this.budgets.push({ costCenter: row.name, accountId, budget });
       }
-    }
+    });
     if (accountBudgets.length === 0) return;
     const accounts = new Construct(holder, 'Accounts');
     for (const [accountId, limit] of accountBudgets) {
@@ -421,19 +422,22 @@ export class CentralCostControls extends Construct {
     }
   }
 
-  /** A row's name is unique, its tags satisfy the schema, its accounts are account IDs. */
-  private checkRow(row: CostCenterTableRow, where: string, names: Map<string, string>): void {
+  /**
+   * The row's cost center (name and tags checked by `CostCenter`, tags against the schema); its
+   * name is unique, its accounts are account IDs.
+   */
+  private checkRow(row: CostCenterTableRow, where: string, names: Map<string, string>): CostCenter {
     const at = `${where} ('${row.name}')`;
-    // a construct id: the row's budgets live under it
-    if (typeof row.name !== 'string' || !/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/.test(row.name)) {
-      throw propError(this, `${where}.name`, `'${String(row.name)}' must be 1–64 letters, digits, '-' and '_', starting with a letter or digit`);
+    let costCenter: CostCenter;
+    try {
+      costCenter = CostCenter.of(row.name, row.tags ?? {}, this.tagSchema);
+    } catch (error) {
+      throw propError(this, at, (error as Error).message);
     }
     const previous = names.get(row.name);
     if (previous !== undefined) throw propError(this, `${at}.name`, `repeats ${previous}: cost center names must be unique`);
     names.set(row.name, where);
-    const problems = this.tagSchema.validate(row.tags ?? {});
-    if (problems.length > 0) throw propError(this, `${at}.tags`, problems.join('; '));
-    if (row.accounts === undefined) return;
+    if (row.accounts === undefined) return costCenter;
     if (row.accounts.length === 0) throw propError(this, `${at}.accounts`, 'is empty: leave it out for one budget over every account');
     const seen = new Set<string>();
     for (const accountId of row.accounts) {
@@ -443,6 +447,7 @@ export class CentralCostControls extends Construct {
       if (seen.has(accountId)) throw propError(this, `${at}.accounts`, `must not repeat '${accountId}'`);
       seen.add(accountId);
     }
+    return costCenter;
   }
 
   /**
