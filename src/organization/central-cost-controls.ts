@@ -235,7 +235,10 @@ export class CentralCostControls extends Construct {
   public readonly tagSchema: CostAllocationTagSchema;
   /** The topic of budget alerts, anomalies and report summaries. */
   public readonly alertTopic: sns.ITopic;
-  /** The management account the stack was checked against (undefined when none is set). */
+  /**
+   * The management account the stack was checked against.
+   * @default - none when no management account is set (synth warned)
+   */
   public readonly managementAccountId?: string;
   /** The budgets, in the order they were made: cost center rows first, then account budgets. */
   public readonly budgets: CentralBudget[] = [];
