@@ -37,7 +37,20 @@ export const BUDGET_LIMITS = {
    * in the Budgets API model).
    */
   maxDimensionValueLength: 1024,
+
+  /**
+   * Budgets per account: 20,000. "You can create up to 20,000 budgets per AWS payer account"
+   * (AWS Cost Management User Guide, Managing your costs with AWS Budgets,
+   * https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html; the
+   * SDKs' Budgets service documentation said the same of the "master account"). Only the payer
+   * (management) account creates budgets under consolidated billing (same page). Budgets made
+   * outside the app are invisible to synth.
+   */
+  maxBudgetsPerAccount: 20_000,
 } as const;
+
+/** Where {@link BUDGET_LIMITS.maxBudgetsPerAccount} is written. */
+export const BUDGETS_QUOTA_DOC = 'https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html';
 
 /**
  * Why forecasts are refused on daily budgets: AWS Budgets forecasts monthly, quarterly and annual

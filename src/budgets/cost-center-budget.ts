@@ -16,12 +16,15 @@ import { PlannedBudgetLimit, plannedBudgetLimits } from './planned-budget-limit'
 import { IApplicationInferenceProfile } from '../profiles/profile-base';
 import { CostCenter } from '../tags/cost-center';
 import { tagKeyProblems, tagMapProblems } from '../tags/tag-rules';
-import { allTags, costCenterFilter, Expression, orOf } from '../util/cost-filter';
+import { allTags, andOf, costCenterFilter, dimensionIn, Expression, orOf } from '../util/cost-filter';
 import { costCenterFact, recordGovernanceFact } from '../util/governance-metadata';
 import { guardRegion } from '../util/region-guard';
-import { isToken, propError } from '../util/validation';
+import { ACCOUNT_ID, isToken, propError } from '../util/validation';
 
-/** Properties of a {@link CostCenterBudget}. Give exactly one of `costCenter`, `tags` and `profiles`. */
+/**
+ * Properties of a {@link CostCenterBudget}. Give exactly one of `costCenter`, `tags` and
+ * `profiles` — or none of them and `linkedAccounts` (a budget of those accounts' spend in the scope).
+ */
 export interface CostCenterBudgetProps {
   /**
    * The cost center whose spend the budget counts (its tags, AND-ed).
@@ -51,6 +54,18 @@ export interface CostCenterBudgetProps {
    * @default - every tag of each profile
    */
   readonly profileTagKeys?: string[];
+
+  /**
+   * Count only the spend of these linked (member) accounts of the organization: the
+   * `LINKED_ACCOUNT` dimension, AND-ed with the tags and the scope. AWS Budgets' `FilterExpression`
+   * takes `Dimensions: { Key: 'LINKED_ACCOUNT', Values: [...] }` (Dimension enum of the Budgets API
+   * model; `ExpressionDimensionValues`, the values matching any of them). Meaningful in the
+   * management (payer) account, which sees every member's spend; a member account's budget sees
+   * its own spend only. Without `costCenter`, `tags` and `profiles`, the budget counts all the
+   * spend of the accounts in the scope (e.g. an account's Bedrock spend).
+   * @default - every account whose spend the budget's account sees
+   */
+  readonly linkedAccounts?: string[];
 
   /**
    * The budget amount per period, in USD (positive, written without an exponent: AWS Budgets
@@ -158,6 +173,7 @@ export class CostCenterBudget extends Construct {
     this.budgetScope = props.budgetScope ?? BudgetScope.bedrock();
     this.budgetScope.validate(this, 'budgetScope');
     const tagFilter = this.tagFilter(props);
+    const accountFilter = this.accountFilter(props);
     const amount = this.amount(props);
 
     this.alerts = props.alerts ?? defaultAlerts(this.period);
@@ -200,9 +216,15 @@ export class CostCenterBudget extends Construct {
     // lazily, because the profiles' tags include those that Tags.of() adds during synthesis, and
     // set as an override, because the L1's property mapper would inspect the token itself.
     const budgetScope = this.budgetScope;
-    this.resource.addPropertyOverride('Budget.FilterExpression', Lazy.any({ produce: () => budgetScope._filter(tagFilter()) }));
+    this.resource.addPropertyOverride('Budget.FilterExpression', Lazy.any({
+      produce: () => budgetScope._filter(andOf([...(tagFilter ? [tagFilter()] : []), ...(accountFilter ? [accountFilter] : [])])),
+    }));
 
     if (props.enforcement) {
+      if (tagFilter === undefined) {
+        throw propError(this, 'enforcement', 'needs costCenter, tags or profiles: it denies the invocation of a cost center\'s profiles, '
+          + 'and a budget of linkedAccounts alone has none');
+      }
       const config = props.enforcement.bind(this, {
         budgetName: this.budgetName,
         budget: this.resource,
@@ -216,9 +238,16 @@ export class CostCenterBudget extends Construct {
     }
   }
 
-  /** Checks which of costCenter/tags/profiles is given, and returns the tag filter (lazily for profiles). */
-  private tagFilter(props: CostCenterBudgetProps): () => Expression {
+  /**
+   * Checks which of costCenter/tags/profiles is given, and returns the tag filter (lazily for
+   * profiles), or undefined for a budget of linkedAccounts alone.
+   */
+  private tagFilter(props: CostCenterBudgetProps): (() => Expression) | undefined {
     const given = (['costCenter', 'tags', 'profiles'] as const).filter((p) => props[p] !== undefined);
+    if (given.length === 0 && props.linkedAccounts !== undefined) {
+      if (props.profileTagKeys !== undefined) throw propError(this, 'profileTagKeys', 'applies only with profiles');
+      return undefined;
+    }
     if (given.length !== 1) {
       throw propError(this, 'costCenter/tags/profiles', `exactly one must be given (got ${given.length === 0 ? 'none' : given.join(', ')})`);
     }
@@ -257,6 +286,23 @@ export class CostCenterBudget extends Construct {
       }
       return distinct.size === 0 ? {} : orOf([...distinct.values()].map(allTags));
     };
+  }
+
+  /** Checks linkedAccounts, and returns their `LINKED_ACCOUNT` filter (undefined without them). */
+  private accountFilter(props: CostCenterBudgetProps): Expression | undefined {
+    const accounts = props.linkedAccounts;
+    if (accounts === undefined) return undefined;
+    if (!Array.isArray(accounts) || accounts.length === 0) {
+      throw propError(this, 'linkedAccounts', 'must name at least one 12-digit account ID (leave it out for every account)');
+    }
+    const seen = new Set<string>();
+    for (const id of accounts) {
+      if (isToken(id)) continue;
+      if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) throw propError(this, 'linkedAccounts', `'${String(id)}' must be a 12-digit account ID`);
+      if (seen.has(id)) throw propError(this, 'linkedAccounts', `must not repeat '${id}'`);
+      seen.add(id);
+    }
+    return dimensionIn('LINKED_ACCOUNT', accounts);
   }
 
   /** Checks limit, plannedLimits and autoAdjust, and returns the budget's amount properties. */
