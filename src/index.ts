@@ -39,3 +39,5 @@ export * from './fleet';
 export * from './governance';
 // cdk-nag rule pack
 export * from './nag';
+// organization: the management account's controls
+export * from './organization';
