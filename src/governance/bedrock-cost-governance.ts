@@ -285,7 +285,7 @@ export class BedrockCostGovernance extends Construct {
 
     const rows: Array<{ row: CostCenterTableRow; where: string }> = [
       ...(props.costCenters ?? []).map((row, i) => ({ row, where: `costCenters[${i}]` })),
-      ...(props.table ? props.table.rows(this).map((row, i) => ({ row, where: `table ${props.table!.source}: costCenters[${i}]` })) : []),
+      ...(props.table ? this.tableRows(props.table) : []),
     ];
     this.metering = props.metering !== undefined;
     const caps: SpendCap[] = [];
@@ -404,6 +404,12 @@ export class BedrockCostGovernance extends Construct {
   /** Lets the grantee read the whole catalog. */
   public grantReadCatalog(grantee: iam.IGrantable): iam.Grant {
     return this.fleet.grantReadCatalog(grantee);
+  }
+
+  /** The rows of a table, each named by its file, line and column for messages. */
+  private tableRows(table: CostCenterTable): Array<{ row: CostCenterTableRow; where: string }> {
+    const locations = table._rowLocations();
+    return table.rows(this).map((row, i) => ({ row, where: `table ${locations[i]}: costCenters[${i}]` }));
   }
 
   /**

@@ -38,6 +38,8 @@ export interface ParsedCaps {
 /** A row of the file, defaults merged: everything but what needs a scope (`enforcement`, `caps`) is in `row`. */
 export interface ParsedRow {
   readonly row: CostCenterTableRow;
+  /** `line:column` of the row in its file, when read from one. */
+  readonly location?: string;
   readonly enforcement?: ParsedEnforcement;
   readonly caps?: ParsedCaps;
 }
@@ -121,7 +123,13 @@ export function parseTableText(text: string, yaml: boolean, source: string): Par
   const checker = new Checker();
   const table = readTable(checker, value);
   if (checker.problems.length > 0) throw tableError(source, lineCounter, doc, checker.problems, checker.rowNames);
-  return table!;
+  // each row's line and column, for the errors of whoever uses the rows (the fleet, the facade)
+  const rows = table!.rows.map((entry, i) => {
+    const node = doc?.getIn(['costCenters', i], true) as { range?: [number, number, number] } | undefined;
+    const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
+    return pos ? { ...entry, location: `${pos.line}:${pos.col}` } : entry;
+  });
+  return { ...table!, rows };
 }
 
 /** Checks rows given in code: unique names, account IDs and Region names (the fleet checks the rest). */

@@ -137,6 +137,14 @@ export class CostCenterTable {
     return this.entries.map((e) => e.row.name);
   }
 
+  /**
+   * Where each row is, for messages: `<source>:<line>:<column>` when read from a file, else the source.
+   * @internal
+   */
+  public _rowLocations(): string[] {
+    return this.entries.map((e) => (e.location ? `${this.source}:${e.location}` : this.source));
+  }
+
   /** The number of cost centers. */
   public get length(): number {
     return this.entries.length;

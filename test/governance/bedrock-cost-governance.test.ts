@@ -394,7 +394,8 @@ describe('BedrockCostGovernance', () => {
     test('a row the schema refuses is named by the table\'s source and the row', () => {
       const table = CostCenterTable.fromString('schemaVersion: 1\ncostCenters:\n  - name: legal\n    tags: { dept: legal }\n',
         CostCenterTableFormat.YAML, 'teams.yaml');
-      expect(() => govStack({ table })).toThrow(/^Gov\/Gov: table teams\.yaml: costCenters\[0\] \('legal'\) CostCenter 'legal': schema: tag 'dept' has value 'legal'/);
+      expect(() => govStack({ table })).toThrow(
+        /^Gov\/Gov: table teams\.yaml:3:5: costCenters\[0\] \('legal'\) CostCenter 'legal': schema: tag 'dept' has value 'legal'/);
     });
   });
 });
