@@ -2,6 +2,7 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } f
 import { INagValidationContext, NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import * as rules from './rules';
+import { AppFactsCache } from './utils/app-facts';
 import { CostAttributionRule, RuleContext } from './utils/named-rule';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 
@@ -42,7 +43,9 @@ const SPECS: readonly RuleSpec[] = [
     rule: rules.InvokeOutsideProfiles,
     level: NagMessageLevel.ERROR,
     info: 'The policy allows invoking foundation models or system-defined inference profiles (InvokeModel, InvokeModelWithResponseStream, '
-      + 'and so Converse/ConverseStream) without a bedrock:InferenceProfileArn condition naming application inference profiles.',
+      + 'and so Converse/ConverseStream) without a bedrock:InferenceProfileArn condition naming application inference profiles (or an '
+      + 'aws:ResourceTag condition, which no foundation model satisfies), or attaches an AWS managed policy that does '
+      + '(ManagedPolicy::<name>: AdministratorAccess, PowerUserAccess, AmazonBedrockFullAccess).',
     explanation: 'Spend that does not go through an application inference profile carries no cost allocation tags, so budgets, anomaly monitors '
       + 'and chargeback miss it. Allow the application inference profiles, and the models only with Condition '
       + '{ StringEquals|ArnLike: { bedrock:InferenceProfileArn: <application inference profile ARNs> } } (what grantInvoke does).',
@@ -64,9 +67,10 @@ const SPECS: readonly RuleSpec[] = [
   {
     rule: rules.BudgetNotificationSubscribers,
     level: NagMessageLevel.ERROR,
-    info: 'A notification of the budget has no subscribers (Notification::<index>).',
-    explanation: 'AWS Budgets requires 1 to 11 subscribers per notification (one SNS topic and up to 10 email addresses); an empty list fails '
-      + 'at deployment and alerts no one.',
+    info: 'A notification of the budget has no subscribers (Notification::<index>), or more than 10 email or 1 SNS subscribers '
+      + '(Notification::<index>::TooMany::<EMAIL|SNS>).',
+    explanation: 'AWS Budgets requires 1 to 11 subscribers per notification (one SNS topic and up to 10 email addresses); other lists fail '
+      + 'at deployment, and an empty one alerts no one.',
   },
   {
     rule: rules.CostCenterBudget,
@@ -78,9 +82,10 @@ const SPECS: readonly RuleSpec[] = [
   {
     rule: rules.AnomalySubscriptionSubscribers,
     level: NagMessageLevel.ERROR,
-    info: 'The anomaly subscription\'s subscribers do not fit its frequency: IMMEDIATE alerts go to SNS topics, DAILY and WEEKLY summaries to email.',
+    info: 'The anomaly subscription\'s subscribers do not fit its frequency (IMMEDIATE alerts go to SNS topics, DAILY and WEEKLY summaries '
+      + 'to email), or exceed 10 email recipients or 1 SNS topic (Subscribers::TooMany::<EMAIL|SNS>).',
     explanation: 'Cost Anomaly Detection sends IMMEDIATE notifications over Amazon SNS and DAILY/WEEKLY ones over email; a subscriber of the '
-      + 'other type receives nothing.',
+      + 'other type receives nothing. An alert subscription has up to 10 email recipients or 1 SNS topic.',
   },
   {
     rule: rules.ProfileInvocationLogging,
@@ -118,6 +123,8 @@ export class CostAttributionChecks extends NagPack {
 
   private readonly context: RuleContext;
   private readonly registeredScope?: IConstruct;
+  /** The app-wide facts the rules read, computed once per root per run (cleared by validateScope). */
+  private readonly appFacts = new AppFactsCache();
 
   /**
    * @param scope the app (or stage) the pack is registered on: `validate` checks it when the
@@ -127,7 +134,8 @@ export class CostAttributionChecks extends NagPack {
   constructor(scope?: IConstruct, props: CostAttributionChecksProps = {}) {
     super(scope, props);
     this.packName = 'CostAttribution';
-    this.context = { tagSchema: props.tagSchema ?? CostAllocationTagSchema.standard() };
+    const appFacts = this.appFacts;
+    this.context = { tagSchema: props.tagSchema ?? CostAllocationTagSchema.standard(), appFacts: (node) => appFacts.of(node) };
     this.registeredScope = scope;
   }
 
@@ -140,6 +148,20 @@ export class CostAttributionChecks extends NagPack {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const tree = (context as Partial<INagValidationContext>).appConstruct ?? this.registeredScope;
     return tree ? this.validateScope(tree) : super.validate(context);
+  }
+
+  /**
+   * Checks the construct tree under `scope` (cdk-nag's entry point for tests and direct use).
+   * The facts of the app that some rules read (budgets, invocation logging) are read anew in each
+   * run, once per run.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.appFacts.clear();
+    try {
+      return super.validateScope(scope);
+    } finally {
+      this.appFacts.clear();
+    }
   }
 
   protected checkResource(node: CfnResource): void {

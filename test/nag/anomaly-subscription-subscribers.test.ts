@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import { findingsOf, newStack } from './support';
 import { AnomalyAlertFrequency, AnomalyAlertSubscription, AnomalyMonitorScope, AnomalyThreshold, CostAnomalyMonitor } from '../../src';
-import { SUBSCRIBER_TYPE_OF_FREQUENCY } from '../../src/nag/rules/anomaly-subscription-subscribers';
+import { MAX_ANOMALY_SUBSCRIBERS, SUBSCRIBER_TYPE_OF_FREQUENCY } from '../../src/nag/rules/anomaly-subscription-subscribers';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:cost-alerts';
 
@@ -45,6 +45,21 @@ describe('CostAttribution-AnomalySubscriptionSubscribers', () => {
       { findingId: 'CostAttribution-AnomalySubscriptionSubscribers[Subscriber::1::EMAIL]', constructPath: 'Stack/ImmediateEmail', severity: 'error' },
       { findingId: 'CostAttribution-AnomalySubscriptionSubscribers[Subscriber::0::SNS]', constructPath: 'Stack/DailySns', severity: 'error' },
       { findingId: 'CostAttribution-AnomalySubscriptionSubscribers[Subscribers::none]', constructPath: 'Stack/Nobody', severity: 'error' },
+    ]);
+  });
+
+  test('more than 10 email recipients or more than 1 SNS topic are found (the FAQ\'s limit; the model sets no maximum)', () => {
+    const model = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'aws-models', 'ce.json'), 'utf8'));
+    expect(model.shapes.Subscribers.max).toBeUndefined();
+    expect(MAX_ANOMALY_SUBSCRIBERS).toEqual({ EMAIL: 10, SNS: 1 });
+    const { stack } = newStack();
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'EMAIL', address: `finops${i}@example.com` }));
+    new ce.CfnAnomalySubscription(stack, 'Ten', raw('DAILY', emails(10)));
+    new ce.CfnAnomalySubscription(stack, 'Eleven', raw('WEEKLY', emails(11)));
+    new ce.CfnAnomalySubscription(stack, 'TwoTopics', raw('IMMEDIATE', [{ type: 'SNS', address: TOPIC }, { type: 'SNS', address: `${TOPIC}-2` }]));
+    expect(findingsOf(stack, 'AnomalySubscriptionSubscribers')).toEqual([
+      { findingId: 'CostAttribution-AnomalySubscriptionSubscribers[Subscribers::TooMany::EMAIL]', constructPath: 'Stack/Eleven', severity: 'error' },
+      { findingId: 'CostAttribution-AnomalySubscriptionSubscribers[Subscribers::TooMany::SNS]', constructPath: 'Stack/TwoTopics', severity: 'error' },
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import { ENV, findingsOf, newStack } from './support';
 import {
-  ApplicationInferenceProfile, BudgetSubscribers, CostCenter, CostCenterBudget, InferenceGeo, ModelSource, ProfileBatch,
+  ApplicationInferenceProfile, BudgetSubscribers, CostCenter, CostCenterBudget, InferenceGeo, ManagementAccount, ModelSource, ProfileBatch,
 } from '../../src';
 
 const SOURCE = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
@@ -66,6 +66,24 @@ describe('CostAttribution-BudgetNotificationSubscribers', () => {
       { findingId: 'CostAttribution-BudgetNotificationSubscribers[Notification::1]', constructPath: 'Stack/Raw', severity: 'error' },
     ]);
   });
+
+  test('more than 10 email or more than 1 SNS subscribers in a notification are found (10 emails and 1 topic comply)', () => {
+    const { stack } = newStack();
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ subscriptionType: 'EMAIL', address: `finops${i}@example.com` }));
+    const sns = (n: number) => Array.from({ length: n }, (_, i) => ({ subscriptionType: 'SNS', address: `arn:aws:sns:us-east-1:111122223333:t${i}` }));
+    new budgets.CfnBudget(stack, 'Raw', {
+      budget: BUDGET,
+      notificationsWithSubscribers: [
+        { notification: NOTIFICATION, subscribers: [...emails(10), ...sns(1)] },
+        { notification: { ...NOTIFICATION, threshold: 90 }, subscribers: emails(11) },
+        { notification: { ...NOTIFICATION, threshold: 100 }, subscribers: sns(2) },
+      ],
+    });
+    expect(findingsOf(stack, 'BudgetNotificationSubscribers')).toEqual([
+      { findingId: 'CostAttribution-BudgetNotificationSubscribers[Notification::1::TooMany::EMAIL]', constructPath: 'Stack/Raw', severity: 'error' },
+      { findingId: 'CostAttribution-BudgetNotificationSubscribers[Notification::2::TooMany::SNS]', constructPath: 'Stack/Raw', severity: 'error' },
+    ]);
+  });
 });
 
 describe('CostAttribution-CostCenterBudget', () => {
@@ -104,11 +122,42 @@ describe('CostAttribution-CostCenterBudget', () => {
     ]);
   });
 
-  test('a budget in another stack of the app counts', () => {
+  test('a budget in another stack of the same account counts', () => {
     const { app, stack } = newStack('Profiles');
     new ApplicationInferenceProfile(stack, 'Claims', { modelSource: SOURCE, costCenter: claims });
     const budgetsStack = new Stack(app, 'Budgets', { env: ENV });
     new CostCenterBudget(budgetsStack, 'Claims', { costCenter: claims, limit: 100 });
     expect(findingsOf(stack, 'CostCenterBudget')).toEqual([]);
+  });
+
+  test('a budget in another member account does not count (it sees only that account\'s spend); by cost center or by tags', () => {
+    const { app, stack } = newStack('Profiles');
+    new ApplicationInferenceProfile(stack, 'Claims', { modelSource: SOURCE, costCenter: claims });
+    const other = new Stack(app, 'OtherAccount', { env: { ...ENV, account: '444455556666' } });
+    new CostCenterBudget(other, 'Claims', { costCenter: claims, limit: 100 });
+    new CostCenterBudget(other, 'ByTags', { tags: { dept: 'claims' }, limit: 100 });
+    expect(findingsOf(stack, 'CostCenterBudget')).toEqual([
+      { findingId: 'CostAttribution-CostCenterBudget[CostCenter::claims]', constructPath: 'Profiles/Claims/Resource/Default', severity: 'warning' },
+    ]);
+  });
+
+  test('a budget in the management account counts for every account (ManagementAccount.set or the context value)', () => {
+    const { app, stack } = newStack('Profiles');
+    new ApplicationInferenceProfile(stack, 'Claims', { modelSource: SOURCE, costCenter: claims });
+    ManagementAccount.set(app, '999988887777');
+    new CostCenterBudget(new Stack(app, 'Payer', { env: { ...ENV, account: '999988887777' } }), 'Claims', { costCenter: claims, limit: 100 });
+    expect(findingsOf(stack, 'CostCenterBudget')).toEqual([]);
+  });
+
+  test('an account unknown at synth (environment-agnostic stack) on either side counts', () => {
+    const { app, stack } = newStack('Profiles');
+    new ApplicationInferenceProfile(stack, 'Claims', { modelSource: SOURCE, costCenter: claims });
+    new CostCenterBudget(new Stack(app, 'Agnostic'), 'Claims', { costCenter: claims, limit: 100 });
+    expect(findingsOf(stack, 'CostCenterBudget')).toEqual([]);
+
+    const agnostic = newStack('Profiles', {});
+    new ApplicationInferenceProfile(agnostic.stack, 'Claims', { modelSource: SOURCE, costCenter: claims });
+    new CostCenterBudget(new Stack(agnostic.app, 'Budgets', { env: { ...ENV, account: '444455556666' } }), 'Claims', { costCenter: claims, limit: 100 });
+    expect(findingsOf(agnostic.stack, 'CostCenterBudget')).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sso from 'aws-cdk-lib/aws-sso';
 import { findingsOf, newStack, ENV } from './support';
 import { ApplicationInferenceProfile, CostCenterAccess, InferenceGeo, ModelSource, ProfileBatch } from '../../src';
 import { INVOKE_ACTIONS } from '../../src/contracts/deny-invocation';
 import {
-  confinedToProfiles, iamPatternMatches, invokeActionsAllowed, ResourceReach, resourceReach, statementFindings,
+  confinedToProfiles, iamPatternMatches, invokeActionsAllowed, requiresResourceTag, ResourceReach, resourceReach, statementFindings,
 } from '../../src/nag/utils/iam-policy';
 
 const SOURCE = ModelSource.crossRegion(InferenceGeo.US, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
@@ -80,6 +81,33 @@ describe('IAM matching (AWS facts the rule relies on)', () => {
     expect(statementFindings({ ...allow, NotResource: ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'] }).model).toEqual([]);
     expect(statementFindings({ Effect: 'Deny', Action: '*', Resource: '*' }).model).toEqual([]);
   });
+
+  test('NotResource patterns are judged in the partition they name (aws-cn, aws-us-gov, aws-eusc, a placeholder)', () => {
+    const allow = { Effect: 'Allow', Action: 'bedrock:InvokeModel' };
+    for (const partition of ['aws-cn', 'aws-us-gov', 'aws-eusc', 'aws-iso-b', '<AWS::Partition>']) {
+      const both = [`arn:${partition}:bedrock:*::foundation-model/*`, `arn:${partition}:bedrock:*:*:inference-profile/*`];
+      expect(statementFindings({ ...allow, NotResource: both }).model).toEqual([]);
+      expect(statementFindings({ ...allow, NotResource: both[0] }).model).toEqual([`NotResource::${both[0]}`]);
+    }
+  });
+
+  test('a non-negated aws:ResourceTag condition confines the statement: foundation models carry no tags', () => {
+    const tag = 'aws:ResourceTag/dept';
+    expect(requiresResourceTag({ StringEquals: { [tag]: 'claims' } })).toBe(true);
+    expect(requiresResourceTag({ StringLike: { 'AWS:resourcetag/team': '*' } })).toBe(true);
+    expect(requiresResourceTag({ 'ForAnyValue:StringEquals': { [tag]: ['a', 'b'] } })).toBe(true);
+    expect(requiresResourceTag({ StringEquals: { [tag]: '${aws:PrincipalTag/dept}' } })).toBe(true);
+    // true when the tag is absent (IfExists, ForAllValues), negated, Null, another key: not confining
+    expect(requiresResourceTag({ StringEqualsIfExists: { [tag]: 'claims' } })).toBe(false);
+    expect(requiresResourceTag({ 'ForAllValues:StringEquals': { [tag]: 'claims' } })).toBe(false);
+    expect(requiresResourceTag({ StringNotEquals: { [tag]: 'claims' } })).toBe(false);
+    expect(requiresResourceTag({ Null: { [tag]: 'false' } })).toBe(false);
+    expect(requiresResourceTag({ StringEquals: { 'aws:RequestTag/dept': 'claims' } })).toBe(false);
+    const allow = { Effect: 'Allow', Action: 'bedrock:InvokeModel' };
+    expect(statementFindings({ ...allow, Resource: '*', Condition: { StringEquals: { [tag]: 'claims' } } }).model).toEqual([]);
+    expect(statementFindings({ ...allow, Resource: [FM_ALL, SYSTEM_PROFILE], Condition: { StringLike: { [tag]: '*' } } }).model).toEqual([]);
+    expect(statementFindings({ ...allow, Resource: '*', Condition: { StringEqualsIfExists: { [tag]: 'claims' } } }).model).toEqual(['Resource::*']);
+  });
 });
 
 describe('CostAttribution-InvokeOutsideProfiles', () => {
@@ -102,6 +130,52 @@ describe('CostAttribution-InvokeOutsideProfiles', () => {
       { findingId: `CostAttribution-InvokeOutsideProfiles[Resource::${FM_ALL}]`, constructPath: 'Stack/Managed/Resource', severity: 'error' },
       { findingId: `CostAttribution-InvokeOutsideProfiles[Resource::${SYSTEM_PROFILE}]`, constructPath: 'Stack/Inline/Resource', severity: 'error' },
     ]);
+  });
+
+  test('an ABAC statement on * (aws:ResourceTag condition) complies; the same with ...IfExists is found', () => {
+    const { stack } = newStack();
+    role(stack).addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'], resources: ['*'], conditions: { StringEquals: { 'aws:ResourceTag/dept': '${aws:PrincipalTag/dept}' } },
+    }));
+    role(stack, 'Loose').addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'], resources: ['*'], conditions: { StringEqualsIfExists: { 'aws:ResourceTag/dept': 'claims' } },
+    }));
+    expect(findingsOf(stack, 'InvokeOutsideProfiles').map((f) => f.constructPath)).toEqual(['Stack/Loose/DefaultPolicy/Resource']);
+  });
+
+  test('AWS managed policies that allow invocation on * are found by name (roles, users, groups, permission sets; Join or string ARNs)', () => {
+    const { stack } = newStack();
+    new iam.Role(stack, 'Admin', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      managedPolicies: ['AdministratorAccess', 'PowerUserAccess', 'AmazonBedrockFullAccess', 'ReadOnlyAccess']
+        .map((n) => iam.ManagedPolicy.fromAwsManagedPolicyName(n)),
+    });
+    new iam.CfnUser(stack, 'User', { managedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] });
+    new iam.CfnGroup(stack, 'Group', { managedPolicyArns: ['arn:aws-us-gov:iam::aws:policy/AmazonBedrockFullAccess'] });
+    new sso.CfnPermissionSet(stack, 'PermissionSet', {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+      name: 'admins',
+      managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'],
+    });
+    expect(findingsOf(stack, 'InvokeOutsideProfiles')).toEqual([
+      { findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::AdministratorAccess]', constructPath: 'Stack/Admin/Resource', severity: 'error' },
+      {
+        findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::AdministratorAccess]', constructPath: 'Stack/PermissionSet', severity: 'error',
+      },
+      { findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::PowerUserAccess]', constructPath: 'Stack/Admin/Resource', severity: 'error' },
+      { findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::PowerUserAccess]', constructPath: 'Stack/User', severity: 'error' },
+      { findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::AmazonBedrockFullAccess]', constructPath: 'Stack/Admin/Resource', severity: 'error' },
+      { findingId: 'CostAttribution-InvokeOutsideProfiles[ManagedPolicy::AmazonBedrockFullAccess]', constructPath: 'Stack/Group', severity: 'error' },
+    ]);
+  });
+
+  test('a customer managed policy ARN or an AWS managed policy the pack does not read is not a finding of the role', () => {
+    const { stack } = newStack();
+    new iam.CfnRole(stack, 'Role', {
+      assumeRolePolicyDocument: {},
+      managedPolicyArns: ['arn:aws:iam::111122223333:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
+    expect(findingsOf(stack, 'InvokeOutsideProfiles')).toEqual([]);
   });
 
   test('an ARN built with Fn::Join / pseudo parameters is judged by its literal parts', () => {

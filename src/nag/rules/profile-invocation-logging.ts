@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { invocationLoggingCovers } from '../utils/app-facts';
-import { namedRule } from '../utils/named-rule';
+import { namedRule, RuleContext } from '../utils/named-rule';
 import { PROFILE_TYPES } from '../utils/resolve';
 
 /**
@@ -16,7 +15,7 @@ import { PROFILE_TYPES } from '../utils/resolve';
  * Checked on every profile resource (custom resources, batches, the L1); an acknowledgement on
  * the stack or the app covers them all.
  */
-export default namedRule(__filename, (node: CfnResource): NagRuleResult => {
+export default namedRule(__filename, (node: CfnResource, context: RuleContext): NagRuleResult => {
   if (!PROFILE_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
-  return invocationLoggingCovers(node) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return context.appFacts(node).invocationLoggingCovers(node) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 });

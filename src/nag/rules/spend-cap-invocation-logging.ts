@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { findGovernanceFacts, governanceFactsOf } from '../../util/governance-metadata';
-import { namedRule } from '../utils/named-rule';
+import { governanceFactsOf } from '../../util/governance-metadata';
+import { namedRule, RuleContext } from '../utils/named-rule';
 
 /**
  * A spend meter that enforces caps reads a log group that a `ModelInvocationLogging` of the app
@@ -12,10 +12,10 @@ import { namedRule } from '../utils/named-rule';
  * CloudFormation resource type): acknowledge the finding then. Checked on the meter's
  * subscription filter, where its governance metadata is recorded.
  */
-export default namedRule(__filename, (node: CfnResource): NagRuleResult => {
+export default namedRule(__filename, (node: CfnResource, context: RuleContext): NagRuleResult => {
   const meters = governanceFactsOf(node).filter((f) => f.kind === 'spend-meter');
   if (meters.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-  const loggedGroups = new Set(findGovernanceFacts(node.node.root, 'invocation-logging').map(({ fact }) => fact.logGroupPath));
+  const loggedGroups = context.appFacts(node).loggedGroupPaths;
   const unlogged = meters.some((m) => m.kind === 'spend-meter' && m.caps > 0 && !m.viaLogging && !loggedGroups.has(m.logGroupPath));
   return unlogged ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 });

@@ -23,6 +23,20 @@
  *   confine a statement to requests that carry it; negated operators and `Null` do not name a
  *   profile (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+ * - Foundation models cannot be tagged: TagResource's `TaggableResourcesArn` pattern in the Amazon
+ *   Bedrock API model lists no `foundation-model/` resource (application and system-defined
+ *   inference profiles, custom and imported models, provisioned throughput, jobs, guardrails…;
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_TagResource.html,
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/tagging.html). A request through any
+ *   inference profile must also be allowed on the foundation models it routes to (inference
+ *   profile prerequisites, above). So a statement whose condition requires a resource tag
+ *   (`aws:ResourceTag/<key>` with a non-negated string operator, not `...IfExists`, not
+ *   `ForAllValues:`) can never allow a foundation model: neither a direct call nor one through a
+ *   system-defined profile (which needs the model too). Such a statement is treated as confining.
+ *   `Null` is not counted (conservative, though `Null: false` also requires the tag).
+ * - ARNs of every partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso*`, `aws-eusc`…) name the same
+ *   resource types; `NotResource` patterns are judged in whichever partition they name
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
  */
 import { asArray, flatten, unmarked } from './resolve';
 import { INVOKE_ACTIONS } from '../../contracts/deny-invocation';
@@ -118,6 +132,29 @@ export function confinedToProfiles(condition: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a statement's `Condition` requires a resource tag (see the file comment: foundation
+ * models carry none, and a request through any inference profile needs the model too): a
+ * non-negated string operator (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`, or
+ * `ForAnyValue:` of them, which is false when the key is absent), not `...IfExists`, not
+ * `ForAllValues:` (both true when the key is absent), on an `aws:ResourceTag/<key>` key, whatever
+ * the value (a policy variable such as `${aws:PrincipalTag/dept}` included).
+ */
+export function requiresResourceTag(condition: unknown): boolean {
+  if (typeof condition !== 'object' || condition === null) return false;
+  for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+    if (!tagOperator(operator) || typeof block !== 'object' || block === null) continue;
+    if (Object.keys(block as Record<string, unknown>).some((key) => /^aws:resourcetag\/./i.test(key))) return true;
+  }
+  return false;
+}
+
+function tagOperator(operator: string): boolean {
+  const op = operator.toLowerCase();
+  if (op.endsWith('ifexists') || op.startsWith('forallvalues:')) return false;
+  return ['stringequals', 'stringequalsignorecase', 'stringlike'].includes(op.replace(/^foranyvalue:/, ''));
+}
+
 function confiningOperator(operator: string): boolean {
   const op = operator.toLowerCase();
   if (op.endsWith('ifexists') || op.startsWith('forallvalues:')) return false;
@@ -133,22 +170,41 @@ export interface StatementFindings {
   readonly unknown: string[];
 }
 
-/** Example ARNs of the model kinds, to test `NotResource` patterns against. */
+/**
+ * Example ARNs of the model kinds, to test `NotResource` patterns against, without the partition:
+ * a pattern is tried in the partition it names (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`…), so
+ * `NotResource: arn:aws-cn:bedrock:*::foundation-model/*` excludes foundation models as
+ * `arn:aws:...` does. (A policy applies in its own account's partition; a pattern of another
+ * partition would exclude nothing there, which this does not detect.)
+ */
 const MODEL_PROBES = [
-  'arn:aws:bedrock:us-east-1::foundation-model/probe',
-  'arn:aws:bedrock:us-east-1:111122223333:inference-profile/probe',
+  ':bedrock:us-east-1::foundation-model/probe',
+  ':bedrock:us-east-1:111122223333:inference-profile/probe',
 ];
+
+/** The partition a (flattened, holed) pattern names, if a literal one; else `aws` (any would do). */
+function probePartition(pattern: string): string {
+  const partition = /^arn:([^:]*):/.exec(pattern)?.[1];
+  return partition !== undefined && /^aws(-[a-z]+)*$/.test(partition) ? partition : 'aws';
+}
+
+/** Whether a `NotResource` pattern (flattened) excludes the probe's kind of model. */
+function excludes(pattern: string, probe: string): boolean {
+  const holed = pattern.replace(/<[^<>]*>/g, HOLE);
+  return iamPatternMatches(holed, `arn:${probePartition(holed)}${probe}`, false);
+}
 
 /** The resources through which an Allow statement lets a principal invoke a model outside application inference profiles. */
 export function statementFindings(statement: PolicyStatementJson): StatementFindings {
   const model: string[] = [];
   const unknown: string[] = [];
-  if (statement.Effect !== 'Allow' || invokeActionsAllowed(statement).length === 0 || confinedToProfiles(statement.Condition)) {
+  if (statement.Effect !== 'Allow' || invokeActionsAllowed(statement).length === 0
+    || confinedToProfiles(statement.Condition) || requiresResourceTag(statement.Condition)) {
     return { model, unknown };
   }
   if (statement.NotResource !== undefined) {
     const excluded = asArray(statement.NotResource).map(flatten);
-    const reachesModels = MODEL_PROBES.some((probe) => !excluded.some((p) => iamPatternMatches(p.replace(/<[^<>]*>/g, HOLE), probe, false)));
+    const reachesModels = MODEL_PROBES.some((probe) => !excluded.some((p) => excludes(p, probe)));
     if (reachesModels) model.push(`NotResource::${excluded.map(unmarked).join(',')}`);
     return { model, unknown };
   }

@@ -1,12 +1,16 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AppFacts } from './app-facts';
 import { CostAllocationTagSchema } from '../../tags/cost-allocation-tag-schema';
 
-/** What the pack knows beyond the resource: its props. */
+/** What the pack knows beyond the resource: its props, and the facts of the app. */
 export interface RuleContext {
   /** The schema profiles' tags must satisfy. */
   readonly tagSchema: CostAllocationTagSchema;
+  /** The facts of the app `node` belongs to, computed once per validation run. */
+  appFacts(node: IConstruct): AppFacts;
 }
 
 /** A rule of the pack: a pure function of a resource (and the pack's context). */

@@ -9,6 +9,7 @@
  * allow invoking a model.
  */
 import { CfnResource } from 'aws-cdk-lib';
+import { AWS_MANAGED_POLICY_STATEMENTS, awsManagedPolicyName } from './aws-managed-policies';
 import { PolicyStatementJson } from './iam-policy';
 import { asArray, cfnProperties } from './resolve';
 
@@ -49,4 +50,23 @@ function statementsOf(document: unknown): PolicyStatementJson[] {
   if (typeof doc !== 'object' || doc === null) return [];
   return asArray((doc as { Statement?: unknown }).Statement)
     .filter((s): s is PolicyStatementJson => typeof s === 'object' && s !== null);
+}
+
+/**
+ * The AWS managed policies attached to the resource that the pack knows (./aws-managed-policies.ts),
+ * with their statements: `ManagedPolicyArns` of `AWS::IAM::Role`/`User`/`Group`, `ManagedPolicies`
+ * of `AWS::SSO::PermissionSet`. Other managed policies (customer managed ones are checked as
+ * `AWS::IAM::ManagedPolicy` resources of the app; AWS managed ones the pack has no copy of) are skipped.
+ */
+export function awsManagedPolicies(node: CfnResource): Array<{ name: string; statements: readonly PolicyStatementJson[] }> {
+  const type = node.cfnResourceType;
+  const key = INLINE_TYPES.has(type) ? 'ManagedPolicyArns' : type === PERMISSION_SET_TYPE ? 'ManagedPolicies' : undefined;
+  if (key === undefined) return [];
+  const out = new Map<string, readonly PolicyStatementJson[]>();
+  for (const arn of asArray(cfnProperties(node)[key])) {
+    const name = awsManagedPolicyName(arn);
+    const statements = name === undefined ? undefined : AWS_MANAGED_POLICY_STATEMENTS[name];
+    if (name !== undefined && statements) out.set(name, statements);
+  }
+  return [...out].map(([name, statements]) => ({ name, statements }));
 }
