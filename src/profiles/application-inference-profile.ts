@@ -283,7 +283,8 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     this.profileId = this.resource.getAttString(PROFILE_ATTRIBUTES.profileId);
     this.modelArns = this.resource.getAttString(PROFILE_ATTRIBUTES.modelArns);
     this.status = this.resource.getAttString(PROFILE_ATTRIBUTES.status);
-    if (target) declareProfileAccount(this.resource, knownTargetAccountId(this, target));
+    // the quota counts the CloudFormation resource, in the target account
+    if (target) declareProfileAccount(this.resource.node.defaultChild!, knownTargetAccountId(this, target));
     recordGovernanceFact(this.resource, { kind: 'profile', costCenter: costCenterFact(props.costCenter) });
   }
 
