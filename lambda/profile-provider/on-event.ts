@@ -157,7 +157,9 @@ async function update(event: CfnUpdateEvent, spec: ProfileSpec, ctx: HandlerCont
   // there; CloudFormation then deletes the old one with the old properties (so in its account).
   const wantedAccount = spec.target?.accountId ?? accountOfArn(event.ServiceToken);
   const currentAccount = APPLICATION_PROFILE_ARN.exec(ref.arn)?.[3];
-  const moved = wantedAccount !== undefined ? wantedAccount !== currentAccount : old !== undefined && old.target?.accountId !== spec.target?.accountId;
+  const moved = wantedAccount !== undefined
+    ? wantedAccount !== currentAccount
+    : old !== undefined && old.target?.accountId !== spec.target?.accountId;
   if (moved) {
     ctx.log('INFO', 'replacing in another account', { oldArn: ref.arn, account: wantedAccount ?? 'the handler\'s own' });
     return provision(spec, event, ctx);

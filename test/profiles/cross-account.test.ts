@@ -2,13 +2,13 @@ import { App, Aws, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { parseProperties } from '../../lambda/profile-provider/properties';
+import { InferenceGeo } from '../../src/models/inference-geo';
+import { ModelSource } from '../../src/models/model-source';
 import { ApplicationInferenceProfile } from '../../src/profiles/application-inference-profile';
 import { ProfileManagementRole } from '../../src/profiles/profile-management-role';
 import { ProfileProvider } from '../../src/profiles/profile-provider';
-import { ModelSource } from '../../src/models/model-source';
-import { InferenceGeo } from '../../src/models/inference-geo';
-import { expectSchemaValid } from '../support/cfn-schema';
 import { deliveredProperties } from '../support/cfn-delivery';
+import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';

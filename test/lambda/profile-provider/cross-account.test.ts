@@ -95,8 +95,11 @@ describe('a profile in a member account, through its role', () => {
     expect(fake.state.profiles('us-east-1', MANAGEMENT)).toEqual([]);
     expect(await memberTags(arn)).toEqual({ dept: 'claims', team: 'a' });
     expect(fake.state.assumedRoles).toEqual([expect.objectContaining({
-      roleArn: MEMBER_ROLE, externalId: 'bedrock-cost-governance', roleSessionName: 'cfn-governance-Claims',
-      callerAccountId: MANAGEMENT, accountId: MEMBER,
+      roleArn: MEMBER_ROLE,
+      externalId: 'bedrock-cost-governance',
+      roleSessionName: 'cfn-governance-Claims',
+      callerAccountId: MANAGEMENT,
+      accountId: MEMBER,
     })]);
 
     const updated = await onEvent(update(props({ dept: 'claims', env: 'prod' }), props({ dept: 'claims', team: 'a' }), arn), ctx);
@@ -184,6 +187,17 @@ describe('a profile in a member account, through its role', () => {
       props({ dept: 'claims' }, { TargetRoleArn: OTHER_ROLE, TargetExternalId: undefined }), moved.PhysicalResourceId), ctx);
     expect(home.PhysicalResourceId).toContain(`:${MANAGEMENT}:application-inference-profile/`);
     expect(fake.state.profiles('us-east-1', MANAGEMENT)).toHaveLength(1);
+  });
+});
+
+describe('the target properties, validated before any call', () => {
+  test.each([
+    ['a user ARN', { TargetRoleArn: 'arn:aws:iam::222233334444:user/alice' }, /TargetRoleArn 'arn:aws:iam::222233334444:user\/alice' must be an IAM role ARN/],
+    ['an external id with a space', { TargetExternalId: 'a b' }, /TargetExternalId must be 2–1224 characters matching/],
+    ['an external id without a role', { TargetRoleArn: undefined }, /TargetExternalId requires TargetRoleArn/],
+  ])('%s', async (_label, extra, message) => {
+    await expect(onEvent(create(props({ dept: 'claims' }, extra)), ctx)).rejects.toThrow(message);
+    expect(fake.calls.all()).toEqual([]);
   });
 });
 
