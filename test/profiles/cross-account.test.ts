@@ -9,6 +9,7 @@ import { ProfileManagementRole } from '../../src/profiles/profile-management-rol
 import { ProfileProvider } from '../../src/profiles/profile-provider';
 import { deliveredProperties } from '../support/cfn-delivery';
 import { expectSchemaValid } from '../support/cfn-schema';
+import { expectControlTowerCompliant } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -219,6 +220,8 @@ describe('ProfileManagementRole', () => {
     expect(JSON.stringify(statements)).not.toMatch(/InvokeModel|iam:|sts:/);
     expectSchemaValid(stack);
     expectNagClean(stack);
+    // member accounts are often governed by AWS Control Tower
+    expectControlTowerCompliant(stack);
   });
 
   test('regions narrow the profile and system-profile ARNs (foundation models stay in any Region)', () => {
