@@ -23,6 +23,11 @@ export function explain(error: unknown, spec: ProfileSpec, region: string): Erro
       return new Error(`The model source ${spec.copyFrom} of profile '${spec.name}' was not found in ${region} (${name}: ${detail}). `
         + 'Check the model ID and Region, and that the model is available to the account.');
     case 'AccessDeniedException':
+      if (spec.target) {
+        return new Error(`The role ${spec.target.roleArn} may not manage profile '${spec.name}' or read ${spec.copyFrom} in account `
+          + `${spec.target.accountId} (${name}: ${detail}). The member account's role needs the inference-profile, tagging and `
+          + 'model-source permissions of ProfileManagementRole; check also service control policies and permission boundaries there.');
+      }
       return new Error(`The provider's role may not manage profile '${spec.name}' or read ${spec.copyFrom} (${name}: ${detail}). `
         + 'Check service control policies and permission boundaries that apply to the role.');
     case 'TooManyTagsException':

@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import { explain } from './errors';
 import { parsePhysicalId, physicalIdOf, ProfileRef } from './physical-id';
 import { createProfile, deleteProfile, findProfileByName, getProfile, OpsContext, ProfileDetails, reconcileTags } from './profile-ops';
-import { parseOldProperties, parseProperties, ProfileSpec } from './properties';
+import { parseOldProperties, parseProperties, parseTarget, ProfileSpec, TargetSpec } from './properties';
+import { assumeTargetRole, roleSessionName, TargetAccess } from './target-account';
+import { APPLICATION_PROFILE_ARN } from '../../src/contracts/bedrock-rules';
 import { PROFILE_ATTRIBUTES, ProfileResourceAttributes } from '../../src/contracts/profile-resource';
 import { CfnCreateEvent, CfnDeleteEvent, CfnEvent, CfnUpdateEvent, OnEventResponse } from '../shared/cfn-event';
 import { errorName } from '../shared/log';
@@ -10,6 +12,11 @@ import { errorName } from '../shared/log';
 export interface HandlerContext extends OpsContext {
   /** the Region the client acts in, for messages */
   readonly region: string;
+  /**
+   * How to reach other accounts (profiles with a target role); without it such a profile fails
+   * with a clear error before any call.
+   */
+  readonly targets?: TargetAccess;
 }
 
 /**
@@ -22,6 +29,30 @@ export function clientRequestTokenFor(event: CfnEventLike): string {
 }
 
 type CfnEventLike = Pick<CfnEvent, 'StackId' | 'LogicalResourceId' | 'RequestId'>;
+
+/**
+ * Runs `fn` with a context that acts in the account the profile lives in: the handler's own, or
+ * the target's, through its role (assumed only here, when a call is about to be made, so that a
+ * delete with nothing to delete needs no role). The Bedrock client's credentials are the only
+ * difference: every guarantee of the operations holds in either account.
+ */
+async function inAccountOf<T>(target: TargetSpec | undefined, event: CfnEventLike, ctx: HandlerContext,
+  fn: (c: HandlerContext) => Promise<T>): Promise<T> {
+  if (!target) return fn(ctx);
+  if (!ctx.targets) throw new Error(`This handler cannot assume ${target.roleArn}: it was started without an STS client`);
+  const credentials = await assumeTargetRole(ctx.targets, target, roleSessionName(event.StackId, event.LogicalResourceId), ctx.retry, ctx.log);
+  const bedrock = ctx.targets.bedrockWith(credentials);
+  try {
+    return await fn({ ...ctx, bedrock, region: `${ctx.region} of account ${target.accountId}` });
+  } finally {
+    bedrock.destroy();
+  }
+}
+
+/** The account of an ARN (its fifth field), if it has one. */
+function accountOfArn(arn: string | undefined): string | undefined {
+  return /^arn:[^:]+:[^:]+:[^:]*:([0-9]{12}):/.exec(arn ?? '')?.[1];
+}
 
 /** Handles one lifecycle event of a profile resource. */
 export async function onEvent(event: CfnEvent, ctx: HandlerContext): Promise<OnEventResponse> {
@@ -52,7 +83,7 @@ function response(ref: ProfileRef, profile: ProfileDetails): OnEventResponse {
 
 async function onCreate(event: CfnCreateEvent, ctx: HandlerContext): Promise<OnEventResponse> {
   const spec = parseProperties(event.ResourceProperties);
-  return provision(spec, event, ctx);
+  return inAccountOf(spec.target, event, ctx, (c) => provision(spec, event, c));
 }
 
 /** Adopts (when asked and present) or creates the profile named by `spec`. */
@@ -106,6 +137,10 @@ async function adopt(spec: ProfileSpec, arn: string, ctx: HandlerContext): Promi
 
 async function onUpdate(event: CfnUpdateEvent, ctx: HandlerContext): Promise<OnEventResponse> {
   const spec = parseProperties(event.ResourceProperties);
+  return inAccountOf(spec.target, event, ctx, (c) => update(event, spec, c));
+}
+
+async function update(event: CfnUpdateEvent, spec: ProfileSpec, ctx: HandlerContext): Promise<OnEventResponse> {
   const old = parseOldProperties(event.OldResourceProperties);
   const ref = parsePhysicalId(event.PhysicalResourceId);
   if (!ref) {
@@ -115,6 +150,18 @@ async function onUpdate(event: CfnUpdateEvent, ctx: HandlerContext): Promise<OnE
   if (old && old.name !== spec.name) {
     // a new name is a new profile; CloudFormation deletes the old one once the update succeeds
     ctx.log('INFO', 'replacing', { oldName: old.name, newName: spec.name });
+    return provision(spec, event, ctx);
+  }
+  // The account the profile must live in: the target's, else the handler's own (that of the
+  // framework function, the service token). Another account than the profile's is a new profile
+  // there; CloudFormation then deletes the old one with the old properties (so in its account).
+  const wantedAccount = spec.target?.accountId ?? accountOfArn(event.ServiceToken);
+  const currentAccount = APPLICATION_PROFILE_ARN.exec(ref.arn)?.[3];
+  const moved = wantedAccount !== undefined
+    ? wantedAccount !== currentAccount
+    : old !== undefined && old.target?.accountId !== spec.target?.accountId;
+  if (moved) {
+    ctx.log('INFO', 'replacing in another account', { oldArn: ref.arn, account: wantedAccount ?? 'the handler\'s own' });
     return provision(spec, event, ctx);
   }
   const current = await getProfile(ctx, ref.arn).catch((error) => {
@@ -160,7 +207,9 @@ async function onDelete(event: CfnDeleteEvent, ctx: HandlerContext): Promise<OnE
     ctx.log('INFO', 'adopted profile retained', { arn: ref.arn });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const outcome = await deleteProfile(ctx, ref.arn);
+  // the account the profile was created in (read on its own: the rest may predate this handler)
+  const target = parseTarget(event.ResourceProperties);
+  const outcome = await inAccountOf(target, event, ctx, (c) => deleteProfile(c, ref.arn));
   ctx.log('INFO', outcome === 'deleted' ? 'deleted' : 'already absent', { arn: ref.arn });
   return { PhysicalResourceId: event.PhysicalResourceId };
 }

@@ -4,6 +4,7 @@
  * property names, the schema version and the rules come from the one contract both sides use.
  */
 
+import { accountOfRoleArn, EXTERNAL_ID_RULES, ROLE_ARN } from '../../src/contracts/assume-role';
 import {
   MODEL_SOURCE_ARN, MODEL_SOURCE_ARN_MAX_LENGTH, PROFILE_NAME_RULES, TAG_RULES, matchesWhole, tagKeyRuleProblems, tagValueRuleProblems,
 } from '../../src/contracts/bedrock-rules';
@@ -21,6 +22,16 @@ export interface ProfileSpec {
   readonly tags: Record<string, string>;
   readonly adoptExisting: boolean;
   readonly deleteAdoptedOnRemoval: boolean;
+  /** the account the profile lives in, through an assumed role; undefined: the handler's own */
+  readonly target?: TargetSpec;
+}
+
+/** The role the handler assumes to manage a profile in another account. */
+export interface TargetSpec {
+  readonly roleArn: string;
+  readonly externalId?: string;
+  /** the role's account: where the profile lives */
+  readonly accountId: string;
 }
 
 /** The properties as CloudFormation delivers them: the contract's names, scalars as strings. */
@@ -33,12 +44,62 @@ export function parseProperties(raw: Record<string, unknown>): ProfileSpec {
   const versionProblem = schemaVersionProblem(props.SchemaVersion, HANDLER_SCHEMA_VERSION);
   if (versionProblem) problems.push(versionProblem);
   const fields = parseProfileFields(props, problems);
+  const target = parseTargetProblems(props, problems);
   if (problems.length > 0) throw new InvalidPropertiesError('the application inference profile', problems);
   return {
     ...fields,
+    // a system-defined profile's ARN names the account that uses it: in another account, that account
+    copyFrom: target ? inAccount(fields.copyFrom, target.accountId) : fields.copyFrom,
     adoptExisting: boolProp(props.AdoptExisting),
     deleteAdoptedOnRemoval: boolProp(props.DeleteAdoptedOnRemoval),
+    target,
   };
+}
+
+/**
+ * The target of the properties (TargetRoleArn, TargetExternalId), adding problems to `problems`;
+ * undefined when the profile lives in the handler's own account.
+ */
+function parseTargetProblems(props: Delivered, problems: string[]): TargetSpec | undefined {
+  const roleArn = props.TargetRoleArn;
+  const externalId = props.TargetExternalId;
+  if (roleArn === undefined || roleArn === '') {
+    if (externalId !== undefined) problems.push('TargetExternalId requires TargetRoleArn');
+    return undefined;
+  }
+  const found: string[] = [];
+  if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn)) {
+    found.push(`TargetRoleArn '${String(roleArn)}' must be an IAM role ARN (arn:<partition>:iam::<account>:role/<path/name>)`);
+  }
+  const r = EXTERNAL_ID_RULES;
+  if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length < r.minLength || externalId.length > r.maxLength
+    || !matchesWhole(r.pattern, externalId))) {
+    found.push(`TargetExternalId must be ${r.minLength}–${r.maxLength} characters matching ${r.pattern}`);
+  }
+  problems.push(...found);
+  if (found.length > 0) return undefined;
+  return { roleArn: roleArn as string, externalId: externalId as string | undefined, accountId: accountOfRoleArn(roleArn as string)! };
+}
+
+/**
+ * The target of a resource's properties, read on its own (leniently: the rest of the properties
+ * may predate this handler), so that a delete acts in the account the profile was created in.
+ * Throws when the properties name a target that cannot be read: guessing the account would
+ * delete in the wrong one.
+ */
+export function parseTarget(raw: Record<string, unknown>): TargetSpec | undefined {
+  const problems: string[] = [];
+  const target = parseTargetProblems(raw as Delivered, problems);
+  if (problems.length > 0) throw new InvalidPropertiesError('the application inference profile', problems);
+  return target;
+}
+
+/** A system-defined inference profile ARN moved to `accountId`; other ARNs (foundation models) unchanged. */
+function inAccount(copyFrom: string, accountId: string): string {
+  const m = MODEL_SOURCE_ARN.exec(copyFrom);
+  if (!m || m[4] !== 'inference-profile') return copyFrom;
+  const [, partition, region, , type, id] = m;
+  return `arn:${partition}:bedrock:${region}:${accountId}:${type}/${id}`;
 }
 
 /** The fields that describe one profile (name, description, model source, tags). */

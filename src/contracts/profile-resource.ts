@@ -7,11 +7,20 @@
 export const PROFILE_RESOURCE_TYPE = 'Custom::BedrockApplicationInferenceProfile';
 
 /**
- * The version of the property schema. The handler accepts every version up to its own, so later
- * capabilities (another target account, several profiles per resource) add properties without
- * replacing the profiles deployed with an earlier version.
+ * The newest version of the property schema (the handler's own). The handler accepts every
+ * version up to its own, so later capabilities (another target account, several profiles per
+ * resource) add properties without replacing the profiles deployed with an earlier version.
+ * Version 2 added `TargetRoleArn` and `TargetExternalId` (a profile in another account).
  */
-export const PROFILE_SCHEMA_VERSION = 1;
+export const PROFILE_SCHEMA_VERSION = 2;
+
+/**
+ * The version a profile in the stack's own account is written with: the oldest that describes
+ * it, so that profiles deployed before version 2 see no property change (no Update event) when
+ * the library is upgraded. A profile in another account is written with version 2, which a
+ * handler of version 1 (that would create it in its own account) refuses.
+ */
+export const PROFILE_SCHEMA_VERSION_IN_ACCOUNT = 1;
 
 /** One tag as the resource passes it. */
 export interface ProfileResourceTag {
@@ -35,6 +44,13 @@ export interface ProfileResourceProperties {
   readonly AdoptExisting: boolean;
   /** delete an adopted profile when the resource is deleted */
   readonly DeleteAdoptedOnRemoval: boolean;
+  /**
+   * the IAM role (in another account) the handler assumes to manage the profile there
+   * (schema version 2); absent: the handler's own account
+   */
+  readonly TargetRoleArn?: string;
+  /** the external id the handler passes when it assumes `TargetRoleArn` (schema version 2) */
+  readonly TargetExternalId?: string;
 }
 
 /** The attributes the handler returns (`Fn::GetAtt` names). */

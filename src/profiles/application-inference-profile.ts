@@ -1,13 +1,16 @@
 import { CustomResource, Lazy, RemovalPolicy, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { profileIdFromArn } from './profile-arn';
-import { ApplicationInferenceProfileBase, IApplicationInferenceProfile } from './profile-base';
+import { ApplicationInferenceProfileBase, GrantInvokeOptions, IApplicationInferenceProfile } from './profile-base';
 import { generateProfileName, PROFILE_NAME_RULES } from './profile-name';
 import { ProfileProvider } from './profile-provider';
+import { declareProfileAccount } from './profile-quota';
+import { knownTargetAccountId, TargetAccount, targetAccountId, validateTargetAccount } from './target-account';
 import { APPLICATION_PROFILE_ARN } from '../contracts/bedrock-rules';
 import {
-  PROFILE_ATTRIBUTES, PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION, ProfileResourceProperties, ProfileResourceTag,
+  PROFILE_ATTRIBUTES, PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION, PROFILE_SCHEMA_VERSION_IN_ACCOUNT, ProfileResourceProperties, ProfileResourceTag,
 } from '../contracts/profile-resource';
 import { ModelSource, ModelSourceKind } from '../models/model-source';
 import { CostCenter } from '../tags/cost-center';
@@ -61,6 +64,19 @@ export interface ApplicationInferenceProfileProps {
    * @default false
    */
   readonly adoptExisting?: boolean;
+
+  /**
+   * Create the profile in another account, through a role of that account that the stack's
+   * profile provider assumes (e.g. a `ProfileManagementRole` deployed there by a StackSet). The
+   * profile's ARN and ID are that account's, in this stack's Region; creation, tag updates,
+   * adoption and deletion behave as for a profile of this account. The model-source permissions
+   * are the target role's (they are evaluated in its account); the provider's role only gets
+   * `sts:AssumeRole` on `roleArn`. Bedrock has no resource-based policies, so `grantInvoke` and
+   * `grantRead` refuse: grant access in the target account. A change of account creates the
+   * profile in the new account and deletes it from the old one.
+   * @default - the stack's own account
+   */
+  readonly targetAccount?: TargetAccount;
 }
 
 /** What is known of a profile imported from the L1 beyond what the L1 says. */
@@ -206,11 +222,19 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
   /** The profile's status (ACTIVE). */
   public readonly status: string;
 
+  /**
+   * The account the profile lives in when it is not the stack's own.
+   * @default - the stack's own account
+   */
+  public readonly targetAccount?: TargetAccount;
+
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: ApplicationInferenceProfileProps) {
-    super(scope, id);
+    // the profile's environment is its account's (the target's, when given)
+    super(scope, id, props.targetAccount ? { account: targetAccountId(scope, props.targetAccount) } : {});
     this.validate(props);
+    this.targetAccount = props.targetAccount;
     this.modelSource = props.modelSource;
     const source = props.modelSource.bind(this);
     this.profileName = props.profileName ?? generateProfileName(this, props.modelSource.identity, props.description);
@@ -223,14 +247,20 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     this.node.addValidation({ validate: () => tagMapProblems(this.costAllocationTags).map((p) => `tags: ${p}`) });
 
     const provider = ProfileProvider.of(this);
-    provider._allowCopyFrom(source.copyFromArn);
+    const target = props.targetAccount;
     const adopted = props.adoptExisting ?? false;
-    // adoption, and an update that must tell a refused change of source from the rollback of one,
-    // compare the profile's models with those of a system-defined source (GetInferenceProfile on it)
-    if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) provider._allowReadSource(source.copyFromArn);
+    if (target) {
+      // in the target account the target role's permissions apply, not the provider's
+      provider._allowAssumeRole(target.roleArn);
+    } else {
+      provider._allowCopyFrom(source.copyFromArn);
+      // adoption, and an update that must tell a refused change of source from the rollback of one,
+      // compare the profile's models with those of a system-defined source (GetInferenceProfile on it)
+      if (props.modelSource.kind !== ModelSourceKind.FOUNDATION_MODEL) provider._allowReadSource(source.copyFromArn);
+    }
     // typed by the contract the handler parses (src/contracts/profile-resource.ts)
     const properties: ProfileResourceProperties = {
-      SchemaVersion: String(PROFILE_SCHEMA_VERSION),
+      SchemaVersion: String(target ? PROFILE_SCHEMA_VERSION : PROFILE_SCHEMA_VERSION_IN_ACCOUNT),
       ProfileName: this.profileName,
       Description: props.description,
       CopyFrom: source.copyFromArn,
@@ -239,6 +269,9 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
         { omitEmptyArray: false }) as unknown as ProfileResourceTag[],
       AdoptExisting: adopted,
       DeleteAdoptedOnRemoval: adopted && props.removalPolicy === RemovalPolicy.DESTROY,
+      // the handler rewrites a system-defined source's account to the target's (its ARN names the account that uses it)
+      TargetRoleArn: target?.roleArn,
+      TargetExternalId: target?.externalId,
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -250,7 +283,25 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     this.profileId = this.resource.getAttString(PROFILE_ATTRIBUTES.profileId);
     this.modelArns = this.resource.getAttString(PROFILE_ATTRIBUTES.modelArns);
     this.status = this.resource.getAttString(PROFILE_ATTRIBUTES.status);
+    // the quota counts the CloudFormation resource, in the target account
+    if (target) declareProfileAccount(this.resource.node.defaultChild!, knownTargetAccountId(this, target));
     recordGovernanceFact(this.resource, { kind: 'profile', costCenter: costCenterFact(props.costCenter) });
+  }
+
+  /**
+   * Allows the grantee to invoke the model through this profile. Refused for a profile in another
+   * account (`targetAccount`): Amazon Bedrock has no resource-based policies, so an identity policy
+   * in this account cannot open a profile of another account; grant in that account instead.
+   */
+  public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
+    if (this.targetAccount) throw this.crossAccountGrantError('grantInvoke');
+    return super.grantInvoke(grantee, options);
+  }
+
+  /** Allows the grantee to read the profile. Refused for a profile in another account (see `grantInvoke`). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    if (this.targetAccount) throw this.crossAccountGrantError('grantRead');
+    return super.grantRead(grantee);
   }
 
   /** The tags as they will be deployed: those set on the profile and those applied to enclosing scopes. */
@@ -258,7 +309,15 @@ export class ApplicationInferenceProfile extends ApplicationInferenceProfileBase
     return this.tags.tagValues();
   }
 
+  private crossAccountGrantError(method: string): Error {
+    return new Error(`${this.node.path}: ${method} is not supported for a profile in another account (targetAccount ${this.targetAccount!.roleArn}): `
+      + 'Amazon Bedrock has no resource-based policies, so a principal of this account cannot use a profile of the target account '
+      + 'whatever its own identity policy says. Grant in the target account: import the profile there with '
+      + 'ApplicationInferenceProfile.fromProfileArn and grant to a role of that account, or let callers assume such a role.');
+  }
+
   private validate(props: ApplicationInferenceProfileProps): void {
+    if (props.targetAccount) validateTargetAccount(this, 'targetAccount', props.targetAccount);
     const r = PROFILE_NAME_RULES;
     if (props.profileName !== undefined) {
       requireString(this, 'profileName', props.profileName, r.nameMinLength, r.nameMaxLength, r.namePattern);

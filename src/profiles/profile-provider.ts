@@ -42,6 +42,7 @@ export class ProfileProvider extends Construct {
   public readonly logEncryptionKey: kms.IKey;
 
   private readonly sources: SourcePermissions;
+  private assumeStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, options: ProviderOptions) {
     super(scope, id);
@@ -67,6 +68,20 @@ export class ProfileProvider extends Construct {
    */
   public _allowCopyFrom(sourceArn: string): void {
     this.sources.allowCopyFrom(sourceArn);
+  }
+
+  /**
+   * Allows the provider to assume the role of a target account (exactly this ARN), in which it
+   * manages profiles. What that role may do is decided in its own account.
+   * @internal
+   */
+  public _allowAssumeRole(roleArn: string): void {
+    if (this.assumeStatement) {
+      if (!this.assumeStatement.resources.includes(roleArn)) this.assumeStatement.addResources(roleArn);
+      return;
+    }
+    this.assumeStatement = new iam.PolicyStatement({ sid: 'AssumeProfileManagementRoles', actions: ['sts:AssumeRole'], resources: [roleArn] });
+    this.role.addToPrincipalPolicy(this.assumeStatement);
   }
 
   /**

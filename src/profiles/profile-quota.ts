@@ -40,7 +40,7 @@ export function environmentKey(scope: IConstruct): string {
  * Region, once for the whole app: every profile the app creates — the library's
  * `ApplicationInferenceProfile` resources, the members of its `ProfileBatch`es (fleets) and L1
  * `AWS::Bedrock::ApplicationInferenceProfile` resources — counted per account and Region of its
- * stack. Past the quota: an error when both are known, a warning when either is a token. A
+ * stack, or per target account for profiles created in another account. Past the quota: an error when both are known, a warning when either is a token. A
  * raised quota is declared with `profileQuota` (the largest declaration of an environment counts).
  * @param scope the construct that declares (and may report)
  * @param quota the declared quota, if any
@@ -56,6 +56,26 @@ export function checkProfileQuota(scope: IConstruct, quota?: number): void {
   if (state.reporter) return;
   state.reporter = scope;
   scope.node.addValidation({ validate: () => quotaProblems(scope, state) });
+}
+
+/** The account a profile lives in when it is not its stack's (a profile with a target account). */
+const PROFILE_ACCOUNT = Symbol.for('cdk-bedrock-cost-governance.profileAccount');
+
+/**
+ * Declares that a profile's resource creates the profile in another account than its stack's
+ * (a target account), so that the quota counts it there.
+ * @param account the account, or undefined when it is a token (not known at synth)
+ */
+export function declareProfileAccount(c: IConstruct, account: string | undefined): void {
+  Object.defineProperty(c, PROFILE_ACCOUNT, { value: account ?? '<token>', enumerable: false });
+}
+
+/** The environment key of a profile: its declared account (a target account) or its stack's, and its stack's Region. */
+function profileEnvironmentKey(c: IConstruct): string {
+  const account = (c as unknown as { [PROFILE_ACCOUNT]?: string })[PROFILE_ACCOUNT];
+  if (account === undefined) return environmentKey(c);
+  const region = Stack.of(c).region;
+  return `account ${account}/Region ${Token.isUnresolved(region) ? '<token>' : region}`;
 }
 
 /** A construct that counts as that many application inference profiles (batch members). */
@@ -78,7 +98,7 @@ function quotaProblems(reporter: IConstruct, state: QuotaState): string[] {
   const counts = new Map<string, { count: number; stacks: Set<string> }>();
   for (const c of reporter.node.root.node.findAll()) {
     if (!isProfile(c)) continue;
-    const env = environmentKey(c);
+    const env = profileEnvironmentKey(c);
     const entry = counts.get(env) ?? { count: 0, stacks: new Set<string>() };
     entry.count += 1;
     entry.stacks.add(topStack(c).node.path);

@@ -2,7 +2,7 @@ import { App, Environment, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseProperties } from '../../lambda/profile-provider/properties';
 import { ApplicationInferenceProfile, CostCenter, InferenceGeo, ModelSource } from '../../src';
-import { PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION } from '../../src/contracts/profile-resource';
+import { PROFILE_RESOURCE_TYPE, PROFILE_SCHEMA_VERSION_IN_ACCOUNT } from '../../src/contracts/profile-resource';
 import { deliveredProperties } from '../support/cfn-delivery';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -32,7 +32,7 @@ describe('the profile contract: what the construct synthesizes is what the handl
       adoptExisting: false,
       deleteAdoptedOnRemoval: false,
     });
-    expect(resource.Properties.SchemaVersion).toBe(String(PROFILE_SCHEMA_VERSION));
+    expect(resource.Properties.SchemaVersion).toBe(String(PROFILE_SCHEMA_VERSION_IN_ACCOUNT));
   });
 
   test('an adopted foundation-model profile deleted on removal, in an environment-agnostic stack', () => {

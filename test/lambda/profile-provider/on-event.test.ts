@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { clientRequestTokenFor, HandlerContext, onEvent } from '../../../lambda/profile-provider/on-event';
 import { CfnCreateEvent, CfnDeleteEvent, CfnUpdateEvent } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
+import { PROFILE_SCHEMA_VERSION } from '../../../src/contracts/profile-resource';
 
 const ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456';
 const OTHER_ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/zzz999yyy888';
@@ -151,7 +152,7 @@ describe('create', () => {
   });
 
   test('a newer schema version is refused', async () => {
-    await expect(onEvent(createEvent(props({ SchemaVersion: '2' })), ctx)).rejects.toThrow(/newer than this handler/);
+    await expect(onEvent(createEvent(props({ SchemaVersion: String(PROFILE_SCHEMA_VERSION + 1) })), ctx)).rejects.toThrow(/newer than this handler/);
   });
 });
 
