@@ -16,6 +16,8 @@ export * from './profiles/profile-provider';
 export * from './profiles/profile-batch';
 export * from './profiles/profile-batch-provider';
 export * from './profiles/application-inference-profile';
+export * from './profiles/target-account';
+export * from './profiles/profile-management-role';
 export * from './profiles/cost-center-access';
 export * from './tags/cost-allocation-tag-schema';
 export * from './tags/cost-center';
