@@ -1,6 +1,7 @@
 import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { PROFILE_MANAGEMENT_ACTIONS } from './source-permissions';
 import { TargetAccount, validateTargetAccount } from './target-account';
 import { EXTERNAL_ID_RULES } from '../contracts/assume-role';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
@@ -65,15 +66,8 @@ export interface ProfileManagementRoleTargetOptions {
   readonly rolePath?: string;
 }
 
-/** The Bedrock actions on application inference profiles the role allows. */
-const PROFILE_ACTIONS = [
-  'bedrock:CreateInferenceProfile',
-  'bedrock:GetInferenceProfile',
-  'bedrock:DeleteInferenceProfile',
-  'bedrock:TagResource',
-  'bedrock:UntagResource',
-  'bedrock:ListTagsForResource',
-];
+/** The Bedrock actions on application inference profiles the role allows: the provider's own. */
+const PROFILE_ACTIONS = PROFILE_MANAGEMENT_ACTIONS;
 
 /** A trusted principal: an IAM role, user or account root (IAM's path and name characters; no wildcard). */
 const TRUSTED_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
@@ -150,7 +144,7 @@ export class ProfileManagementRole extends Construct {
     const systemProfiles = regions.map((r) => arn(r, 'inference-profile'));
     // destination Regions of cross-Region sources change over time: foundation models in any Region
     const foundationModels = arn('*', 'foundation-model', '');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ManageApplicationInferenceProfiles', actions: PROFILE_ACTIONS, resources: profiles }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ManageApplicationInferenceProfiles', actions: [...PROFILE_ACTIONS], resources: profiles }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CopyModelSources',
       actions: ['bedrock:CreateInferenceProfile'],

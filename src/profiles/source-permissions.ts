@@ -39,6 +39,16 @@ export class SourcePermissions {
   }
 }
 
+/** The Bedrock actions on application inference profiles a provider (or a member account's role for it) needs. */
+export const PROFILE_MANAGEMENT_ACTIONS: readonly string[] = [
+  'bedrock:CreateInferenceProfile',
+  'bedrock:GetInferenceProfile',
+  'bedrock:DeleteInferenceProfile',
+  'bedrock:TagResource',
+  'bedrock:UntagResource',
+  'bedrock:ListTagsForResource',
+];
+
 /**
  * Lets a provider's role manage the application inference profiles of its account and Region and
  * find them by name, with the cdk-nag acknowledgements of the two wildcards (profile IDs are
@@ -49,14 +59,7 @@ export function allowProfileManagement(role: iam.Role, why: { readonly findByNam
   const profilesArn = Stack.of(role).formatArn({ service: 'bedrock', resource: 'application-inference-profile', resourceName: '*' });
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ManageApplicationInferenceProfiles',
-    actions: [
-      'bedrock:CreateInferenceProfile',
-      'bedrock:GetInferenceProfile',
-      'bedrock:DeleteInferenceProfile',
-      'bedrock:TagResource',
-      'bedrock:UntagResource',
-      'bedrock:ListTagsForResource',
-    ],
+    actions: [...PROFILE_MANAGEMENT_ACTIONS],
     resources: [profilesArn],
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
