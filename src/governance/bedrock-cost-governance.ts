@@ -259,6 +259,7 @@ export class BedrockCostGovernance extends Construct {
   private readonly leftOut: string[] = [];
   private readonly rowNames = new Map<string, string>();
   private metering = false;
+  private meterTagKey?: string;
 
   constructor(scope: Construct, id: string, props: BedrockCostGovernanceProps) {
     super(scope, id);
@@ -288,6 +289,7 @@ export class BedrockCostGovernance extends Construct {
       ...(props.table ? this.tableRows(props.table) : []),
     ];
     this.metering = props.metering !== undefined;
+    this.meterTagKey = props.metering?.tagKey ?? (props.metering?.tagSchema ?? props.tagSchema).requiredKeys[0];
     const caps: SpendCap[] = [];
     for (const { row, where } of rows) {
       const governed = this.addRow(row, where);
@@ -423,6 +425,11 @@ export class BedrockCostGovernance extends Construct {
     this.fleet._checkRow(row, where, this);
     if (row.caps !== undefined && !this.metering) {
       throw propError(this, `${where} ('${row.name}').caps`, 'needs metering: caps are enforced by the spend meter (give metering, e.g. {})');
+    }
+    // the meter keys its totals by one tag: a capped cost center must carry it
+    if (row.caps !== undefined && this.meterTagKey !== undefined && !(this.meterTagKey in row.tags)) {
+      throw propError(this, `${where} ('${row.name}').caps`, `needs the meter's tag key '${this.meterTagKey}' in the row's tags: `
+        + 'the meter counts spend by that tag');
     }
     if (!this.inThisEnvironment(row, where)) {
       this.leftOut.push(row.name);

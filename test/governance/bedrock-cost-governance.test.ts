@@ -295,6 +295,11 @@ describe('BedrockCostGovernance', () => {
         /Gov\/Gov: costCenters\[0\] \('claims'\)\.caps needs metering/);
     });
 
+    test('a cap on a row without the meter\'s tag key', () => {
+      expect(() => govStack({ metering: { tagKey: 'team' }, costCenters: [{ name: 'claims', tags: { dept: 'claims' }, caps: { monthlyUsd: 1 } }] }))
+        .toThrow(/Gov\/Gov: costCenters\[0\] \('claims'\)\.caps needs the meter's tag key 'team' in the row's tags/);
+    });
+
     test('a cap without an amount', () => {
       expect(() => govStack({ metering: {}, costCenters: [{ name: 'claims', tags: { dept: 'claims' }, caps: {} }] })).toThrow(
         /Gov\/Gov: costCenters\[0\] \('claims'\)\.caps SpendCap\.costCenter\('claims'\)/);
