@@ -77,6 +77,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      // Handler tests drive the real AWS SDK clients against local HTTP fakes and dynalite (hundreds of
+      // requests in some tests). Jest's 5 s default failed one of them on CI's two shared cores; speed
+      // is measured in bench/, not asserted by a test's timeout.
+      testTimeout: 60_000,
     },
   },
   eslintOptions: {
