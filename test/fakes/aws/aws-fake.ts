@@ -3,6 +3,7 @@ import { Faults } from './faults';
 import { startHttpServer } from './http-server';
 import { RequestPipeline } from './request-pipeline';
 import { bedrockService } from './services/bedrock';
+import { cloudFormationService } from './services/cloudformation';
 import type { UnknownTagKeysMode } from './services/cost-allocation-tags';
 import { costExplorerService } from './services/cost-explorer';
 import { iamService } from './services/iam';
@@ -16,6 +17,7 @@ import { FakeState } from './state/fake-state';
 /** The `AWS_ENDPOINT_URL_<SERVICE_ID>` variables the SDK v3 reads (serviceId upper-cased, spaces → `_`). */
 export const ENDPOINT_ENV_VARS = [
   'AWS_ENDPOINT_URL_BEDROCK',
+  'AWS_ENDPOINT_URL_CLOUDFORMATION',
   'AWS_ENDPOINT_URL_COST_EXPLORER',
   'AWS_ENDPOINT_URL_IAM',
   'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
@@ -139,6 +141,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     s3Service(),
     snsService(),
     iamService(),
+    cloudFormationService(),
   ], { state, faults, calls, now: () => clock(), sleep });
   const server = await startHttpServer(req => pipeline.handle(req), options.port);
 

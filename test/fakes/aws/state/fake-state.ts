@@ -5,6 +5,7 @@ import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
 import { CreatedRole, CreatedUser, CreateIamEntityOptions, IamStore } from './iam-store';
 import { CreateBucketOptions, ObjectStore, StoredBucket, StoredObject } from './object-store';
+import { CreateStackSetOptions, StackSetStore, StoredStackInstance, StoredStackSet } from './stack-set-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
 import { CreateTopicOptions, PublishedMessage, TopicStore } from './topic-store';
 
@@ -54,6 +55,8 @@ export class RegionState {
   public profileSeq = 0;
   /** The model invocation logging configuration (Put/Get/DeleteModelInvocationLoggingConfiguration); undefined: logging off. */
   public invocationLogging?: LoggingConfig;
+  /** CloudFormation stack sets administered from this account and Region. */
+  public readonly stackSets = new StackSetStore();
 
   constructor(public readonly accountId: string, public readonly region: string) {}
 }
@@ -279,6 +282,23 @@ export class FakeState {
   public userPolicies(userName: string, accountId?: string): Record<string, string> | undefined {
     const user = this.iam.account(accountId ?? this.defaultAccountId).user(userName);
     return user ? Object.fromEntries(user.inline) : undefined;
+  }
+
+  /** Seeds a stack set (service-managed by default) in an administrator account and Region. */
+  public createStackSet(options: CreateStackSetOptions): StoredStackSet {
+    const region = options.region ?? this.defaultRegion;
+    const accountId = options.accountId ?? this.defaultAccountId;
+    return this.region(region, accountId).stackSets.add(new StoredStackSet({ ...options, region, accountId, partition: partitionOf(region) }));
+  }
+
+  /** A seeded stack set (undefined: none of that name). */
+  public stackSet(name: string, region?: string, accountId?: string): StoredStackSet | undefined {
+    return this.region(region, accountId).stackSets.get(name);
+  }
+
+  /** The instances of a stack set, in creation order. */
+  public stackInstances(name: string, region?: string, accountId?: string): StoredStackInstance[] {
+    return this.stackSet(name, region, accountId)?.list() ?? [];
   }
 
   /** Forgets every account, resource, record, bucket, topic and issued credential. */
