@@ -84,9 +84,9 @@ export const MANAGED_ACCOUNT_EVENTS = {
 
 /** A Control Tower lifecycle event as EventBridge delivers it (only the fields read). */
 export interface ManagedAccountEvent {
-  readonly source?: string;
+  readonly 'source'?: string;
   readonly 'detail-type'?: string;
-  readonly detail?: {
+  readonly 'detail'?: {
     readonly eventName?: string;
     readonly serviceEventDetails?: {
       readonly [status: string]: {

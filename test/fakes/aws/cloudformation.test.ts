@@ -82,13 +82,17 @@ test('requests are validated against the model (account pattern, OU pattern)', a
 test('UpdateStackInstances replaces the overrides; a missing instance is StackInstanceNotFoundException', async () => {
   await create();
   await cfn.send(new UpdateStackInstancesCommand({
-    StackSetName: 'baseline', Regions: ['us-east-1'], OperationId: 'op-2',
+    StackSetName: 'baseline',
+    Regions: ['us-east-1'],
+    OperationId: 'op-2',
     DeploymentTargets: { OrganizationalUnitIds: [OU], Accounts: [A], AccountFilterType: 'INTERSECTION' },
     ParameterOverrides: [{ ParameterKey: 'CostCenter', ParameterValue: 'underwriting' }],
   }));
   expect(fake.state.stackInstances('baseline').map(i => i.overrides.CostCenter)).toEqual(['underwriting', 'claims']);
   await expect(cfn.send(new UpdateStackInstancesCommand({
-    StackSetName: 'baseline', Regions: ['us-east-1'], OperationId: 'op-3',
+    StackSetName: 'baseline',
+    Regions: ['us-east-1'],
+    OperationId: 'op-3',
     DeploymentTargets: { OrganizationalUnitIds: [OU], Accounts: [B], AccountFilterType: 'INTERSECTION' },
   }))).rejects.toMatchObject({ name: 'StackInstanceNotFoundException' });
 });

@@ -71,7 +71,8 @@ function settings(overrides: Partial<AccountVendingSettings> = {}): AccountVendi
 }
 
 function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = []): VendingContext {
-  return { cfn, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep: async ms => { sleeps.push(ms); } };
+  const sleep = async (ms: number) => { sleeps.push(ms); };
+  return { cfn, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep };
 }
 
 /** The documentation's CreateManagedAccount sample for the new account (fixture with its source URL). */
@@ -88,7 +89,8 @@ function createdEvent(accountId = NEW, name = 'CreateManagedAccount'): ManagedAc
 }
 
 const writes = () => fake.calls.count({ operation: 'CreateStackInstances' }) + fake.calls.count({ operation: 'UpdateStackInstances' });
-const overrides = (account: string) => fake.state.stackInstances('bedrock-baseline').filter(i => i.account === account).map(i => ({ region: i.region, ...i.overrides }));
+const overrides = (account: string): Array<Record<string, string>> => fake.state.stackInstances('bedrock-baseline')
+  .filter(i => i.account === account).map(i => ({ region: i.region, ...i.overrides }));
 
 test('the first event creates the account\'s instances in every Region with its parameter overrides', async () => {
   const out = await onManagedAccountEvent(createdEvent(), context());
@@ -136,7 +138,7 @@ test('a Region added to the stack set gets an instance; the other Regions are le
 });
 
 test('account tags become parameters (explicit parameters win), read page by page', async () => {
-  const org = new FakeOrganization({}, { [NEW]: { 'cost-center': 'underwriting', budget: '250', ignored: 'x' } });
+  const org = new FakeOrganization({}, { [NEW]: { 'cost-center': 'underwriting', 'budget': '250', 'ignored': 'x' } });
   const s = settings({ parameters: { [NEW]: { MonthlyBudget: '500' } }, parametersFromAccountTags: { 'cost-center': 'CostCenter', 'budget': 'MonthlyBudget' } });
   await onManagedAccountEvent(createdEvent(), context(s, org));
   expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'underwriting', MonthlyBudget: '500' });

@@ -174,7 +174,8 @@ export function cloudFormationService(): ServiceDefinition {
             for (const region of input.Regions ?? []) {
               const key = instanceKey(t.account, region);
               const existing = set.instances.get(key);
-              const overrides = input.ParameterOverrides ? applyOverrides(existing?.overrides ?? {}, input.ParameterOverrides) : existing?.overrides ?? {};
+              const kept = existing?.overrides ?? {};
+              const overrides = input.ParameterOverrides ? applyOverrides(kept, input.ParameterOverrides) : kept;
               set.instances.set(key, {
                 account: t.account,
                 region,
