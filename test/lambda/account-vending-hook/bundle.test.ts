@@ -14,7 +14,7 @@ const SAMPLE = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixture
 const SETTINGS: AccountVendingSettings = {
   schemaVersion: 1,
   stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1'], callAs: 'SELF' }],
-  parameters: { '111111111111': { CostCenter: 'claims' } },
+  parameters: { 111111111111: { CostCenter: 'claims' } },
   parametersFromAccountTags: {},
   reconcilePaceMs: 0,
   managementAccountId: MANAGEMENT,
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 test('AWS\'s CreateManagedAccount sample creates the account\'s instance; the replay writes nothing', async () => {
   bundle.fake.state.createStackSet({
-    name: 'bedrock-baseline', parameters: { CostCenter: 'none' }, organization: { '111111111111': 'ou-abcd-l3zc8b3h' },
+    name: 'bedrock-baseline', parameters: { CostCenter: 'none' }, organization: { 111111111111: 'ou-abcd-l3zc8b3h' },
   });
   const first = await bundle.handler(SAMPLE);
   expect(first).toMatchObject({ results: [{ created: ['us-east-1'] }] });
