@@ -51,6 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-cost-explorer@^3',
     '@aws-sdk/client-iam@^3',
+    '@aws-sdk/client-organizations@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-resource-groups-tagging-api@^3',
     '@aws-sdk/client-ssm@^3',
