@@ -7,6 +7,7 @@ import { cloudFormationService } from './services/cloudformation';
 import type { UnknownTagKeysMode } from './services/cost-allocation-tags';
 import { costExplorerService } from './services/cost-explorer';
 import { iamService } from './services/iam';
+import { organizationsService } from './services/organizations';
 import { resourceTaggingService } from './services/resource-tagging';
 import { s3Service } from './services/s3';
 import { snsService } from './services/sns';
@@ -20,6 +21,7 @@ export const ENDPOINT_ENV_VARS = [
   'AWS_ENDPOINT_URL_CLOUDFORMATION',
   'AWS_ENDPOINT_URL_COST_EXPLORER',
   'AWS_ENDPOINT_URL_IAM',
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
   'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_SNS',
@@ -142,6 +144,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     snsService(),
     iamService(),
     cloudFormationService(),
+    organizationsService(),
   ], { state, faults, calls, now: () => clock(), sleep });
   const server = await startHttpServer(req => pipeline.handle(req), options.port);
 

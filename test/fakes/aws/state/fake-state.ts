@@ -5,6 +5,9 @@ import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
 import { CreatedRole, CreatedUser, CreateIamEntityOptions, IamStore } from './iam-store';
 import { CreateBucketOptions, ObjectStore, StoredBucket, StoredObject } from './object-store';
+import {
+  AddOrganizationAccountOptions, CreateOrganizationOptions, StoredOrganization, StoredOrganizationAccount, StoredOrganizationalUnit,
+} from './organization-store';
 import { CreateStackSetOptions, StackSetStore, StoredStackInstance, StoredStackSet } from './stack-set-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
 import { CreateTopicOptions, PublishedMessage, TopicStore } from './topic-store';
@@ -136,6 +139,8 @@ export class FakeState {
   public readonly iam = new IamStore();
   /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
   public readonly rejectedLoggingDestinations = new Set<string>();
+  /** The AWS Organizations organization (one per fake; undefined: none, AWSOrganizationsNotInUseException). */
+  public organization?: StoredOrganization;
   private readonly accounts = new Map<string, AccountState>();
 
   constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
@@ -301,12 +306,39 @@ export class FakeState {
     return this.stackSet(name, region, accountId)?.list() ?? [];
   }
 
-  /** Forgets every account, resource, record, bucket, topic and issued credential. */
+  /** Creates the organization (replacing any), with its management account in the root. */
+  public createOrganization(options: CreateOrganizationOptions = {}): StoredOrganization {
+    this.organization = new StoredOrganization({ ...options, managementAccountId: options.managementAccountId ?? this.defaultAccountId });
+    return this.organization;
+  }
+
+  /** Adds an OU under a root or OU (the root by default). */
+  public addOrganizationalUnit(name: string, options: { parentId?: string; id?: string } = {}): StoredOrganizationalUnit {
+    return this.requireOrganization().addUnit(name, options.parentId, options.id);
+  }
+
+  /** Adds (or moves) an account in the organization, with its tags. */
+  public addOrganizationAccount(options: AddOrganizationAccountOptions): StoredOrganizationAccount {
+    return this.requireOrganization().addAccount(options);
+  }
+
+  /** Tags an account, OU or root of the organization. */
+  public tagOrganizationResource(resourceId: string, tags: Readonly<Record<string, string>>): void {
+    this.requireOrganization().tag(resourceId, tags);
+  }
+
+  private requireOrganization(): StoredOrganization {
+    if (!this.organization) throw new Error('no organization: call state.createOrganization() first');
+    return this.organization;
+  }
+
+  /** Forgets every account, resource, record, bucket, topic, the organization and issued credentials. */
   public reset(): void {
     this.iam.clear();
     this.rejectedLoggingDestinations.clear();
     this.objectStore.clear();
     this.topics.clear();
+    this.organization = undefined;
     this.accounts.clear();
     this.assumedRoles.length = 0;
     this.credentials.clear();
