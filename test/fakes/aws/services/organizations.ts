@@ -35,8 +35,14 @@ function toAccount(org: StoredOrganization, a: StoredOrganizationAccount): Accou
   // Status is retired in favour of State ([model] ListAccountsForParentResponse.Accounts); both are sent where Status has the value
   const status = a.state === 'ACTIVE' || a.state === 'SUSPENDED' || a.state === 'PENDING_CLOSURE' ? a.state : undefined;
   return {
-    Id: a.id, Arn: org.accountArn(a.id), Email: a.email, Name: a.name, State: a.state, Status: status,
-    JoinedMethod: a.id === org.managementAccountId ? 'CREATED' : 'INVITED', JoinedTimestamp: a.joinedAt,
+    Id: a.id,
+    Arn: org.accountArn(a.id),
+    Email: a.email,
+    Name: a.name,
+    State: a.state,
+    Status: status,
+    JoinedMethod: a.id === org.managementAccountId ? 'CREATED' : 'INVITED',
+    JoinedTimestamp: a.joinedAt,
   };
 }
 
