@@ -272,7 +272,8 @@ async function accountsToReconcile(ctx: VendingContext, stackSet: VendedStackSet
         const page = await withLoggedRetry(() => ctx.org!.listAccountsForParent(ou, token), 'ListAccountsForParent', ctx.retry, ctx.log);
         return { items: page.items, next: page.nextToken };
       });
-      for (const a of items) if (a.status === undefined || a.status === 'ACTIVE') accounts.set(a.id, ou);
+      // suspended, closing and closed accounts get no instances (only ACTIVE ones; no state: taken as active)
+      for (const a of items) if (a.state === undefined || a.state === 'ACTIVE') accounts.set(a.id, ou);
     }
   } else {
     for (const id of Object.keys(ctx.settings.parameters)) {

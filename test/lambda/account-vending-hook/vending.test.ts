@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { OrganizationsReader, OrgPage } from '../../../lambda/account-vending-hook/organization';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { OrganizationsReader, organizationsReader } from '../../../lambda/account-vending-hook/organization';
 import {
   onManagedAccountEvent, operationIdFor, reconcile, RetryLaterError, VendingContext,
 } from '../../../lambda/account-vending-hook/vending';
@@ -14,42 +15,30 @@ const MANAGEMENT = '999988887777';
 const NEW = '111111111111';
 const OTHER = '222222222222';
 const THIRD = '333333333333';
+const SUSPENDED = '444444444444';
 const OU = 'ou-abcd-11111111';
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
-/** An in-memory organization: accounts by OU, tags by account; pages of `pageSize`, calls counted. */
-class FakeOrganization implements OrganizationsReader {
-  public readonly calls: string[] = [];
-  constructor(private readonly accounts: Record<string, string[]>, private readonly tags: Record<string, Record<string, string>>,
-    private readonly pageSize = 1) {}
-
-  public async listAccountsForParent(parentId: string, nextToken?: string): Promise<OrgPage<{ id: string; status: string }>> {
-    this.calls.push(`ListAccountsForParent ${parentId} ${nextToken ?? ''}`);
-    return this.page((this.accounts[parentId] ?? []).map(id => ({ id, status: 'ACTIVE' })), nextToken);
-  }
-
-  public async listAccountTags(accountId: string, nextToken?: string): Promise<OrgPage<{ key: string; value: string }>> {
-    this.calls.push(`ListTagsForResource ${accountId} ${nextToken ?? ''}`);
-    return this.page(Object.entries(this.tags[accountId] ?? {}).map(([key, value]) => ({ key, value })), nextToken);
-  }
-
-  private page<T>(all: T[], token?: string): OrgPage<T> {
-    const start = token ? Number(token) : 0;
-    const end = start + this.pageSize;
-    return { items: all.slice(start, end), nextToken: end < all.length ? String(end) : undefined };
-  }
-}
-
 let fake: AwsFake;
 let cfn: CloudFormationClient;
+let organizations: OrganizationsClient;
 
 beforeAll(async () => {
   fake = await startAwsFake({ accountId: MANAGEMENT });
   cfn = new CloudFormationClient({ ...fake.clientConfig(), maxAttempts: 1 });
+  organizations = new OrganizationsClient({ ...fake.clientConfig(), maxAttempts: 1 });
 });
-afterAll(async () => fake.stop());
+afterAll(async () => {
+  cfn.destroy();
+  organizations.destroy();
+  await fake.stop();
+});
 beforeEach(() => {
   fake.reset();
+  // the organization the Organizations fake serves: the management account, and the OU with the member accounts
+  fake.state.createOrganization({ rootId: 'r-abcd' });
+  fake.state.addOrganizationalUnit('workloads', { id: OU });
+  for (const id of [NEW, OTHER, THIRD]) fake.state.addOrganizationAccount({ id, parentId: OU });
   fake.state.createStackSet({
     name: 'bedrock-baseline',
     organizationalUnitIds: [OU],
@@ -87,6 +76,10 @@ function createdEvent(accountId = NEW, name = 'CreateManagedAccount'): ManagedAc
   }
   return event;
 }
+
+/** The real Organizations client against the fake (ListAccountsForParent MaxResults `accountsPageSize`). */
+const org = (accountsPageSize?: number): OrganizationsReader => organizationsReader(organizations, accountsPageSize);
+const orgCalls = (operation: string) => fake.calls.count({ service: 'organizations', operation });
 
 const writes = () => fake.calls.count({ operation: 'CreateStackInstances' }) + fake.calls.count({ operation: 'UpdateStackInstances' });
 const overrides = (account: string): Array<Record<string, string>> => fake.state.stackInstances('bedrock-baseline')
@@ -138,11 +131,23 @@ test('a Region added to the stack set gets an instance; the other Regions are le
 });
 
 test('account tags become parameters (explicit parameters win), read page by page', async () => {
-  const org = new FakeOrganization({}, { [NEW]: { 'cost-center': 'underwriting', 'budget': '250', 'ignored': 'x' } });
+  fake.state.tagOrganizationResource(NEW, { 'cost-center': 'underwriting', 'budget': '250', 'ignored': 'x' });
+  fake.state.organization!.tagsPageSize = 1;
   const s = settings({ parameters: { [NEW]: { MonthlyBudget: '500' } }, parametersFromAccountTags: { 'cost-center': 'CostCenter', 'budget': 'MonthlyBudget' } });
-  await onManagedAccountEvent(createdEvent(), context(s, org));
+  await onManagedAccountEvent(createdEvent(), context(s, org()));
   expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'underwriting', MonthlyBudget: '500' });
-  expect(org.calls.filter(c => c.startsWith('ListTagsForResource'))).toHaveLength(3);
+  expect(orgCalls('ListTagsForResource')).toBe(3);
+});
+
+test('a throttled ListTagsForResource is retried; an account Organizations does not know fails the invocation', async () => {
+  fake.state.tagOrganizationResource(NEW, { 'cost-center': 'underwriting' });
+  const s = settings({ parameters: {}, parametersFromAccountTags: { 'cost-center': 'CostCenter' } });
+  fake.faults.throttle('organizations:ListTagsForResource', { times: 1 });
+  await onManagedAccountEvent(createdEvent(), context(s, org()));
+  expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'underwriting' });
+  expect(fake.calls.count({ service: 'organizations', operation: 'ListTagsForResource', errorCode: 'TooManyRequestsException' })).toBe(1);
+  fake.state.organization!.accounts.delete(NEW);
+  await expect(onManagedAccountEvent(createdEvent(), context(s, org()))).rejects.toMatchObject({ name: 'TargetNotFoundException' });
 });
 
 test('an operation in progress on the stack set fails the invocation as retry-later, and the retry completes', async () => {
@@ -178,20 +183,22 @@ test('reconcile creates the missing instances, updates wrong ones, leaves correc
   await onManagedAccountEvent(createdEvent(OTHER), context(s));
   await onManagedAccountEvent(createdEvent(THIRD), context(settings({ parameters: { [THIRD]: { CostCenter: 'stale' } } })));
   fake.calls.clear();
-  const org = new FakeOrganization({ [OU]: [NEW, OTHER, THIRD, MANAGEMENT] }, {});
+  // the management account and a suspended account in the OU too: neither is vended
+  fake.state.addOrganizationAccount({ id: MANAGEMENT, parentId: OU });
+  fake.state.addOrganizationAccount({ id: SUSPENDED, parentId: OU, state: 'SUSPENDED' });
   const sleeps: number[] = [];
-  const result = await reconcile(context(s, org, sleeps));
+  const result = await reconcile(context(s, org(1), sleeps));
   expect(result).toEqual({ accounts: 3, created: 2, updated: 2, failed: 0 });
   expect(overrides(NEW).map(o => o.CostCenter)).toEqual(['claims', 'claims']);
   expect(overrides(THIRD).map(o => o.CostCenter)).toEqual(['marketing', 'marketing']);
   expect(overrides(OTHER)).toEqual(REGIONS.map(region => ({ region })));
   expect(fake.calls.count({ operation: 'CreateStackInstances' })).toBe(1);
   expect(fake.calls.count({ operation: 'UpdateStackInstances' })).toBe(1);
-  expect(org.calls.filter(c => c.startsWith('ListAccountsForParent'))).toHaveLength(4); // page size 1
+  expect(orgCalls('ListAccountsForParent')).toBe(5); // MaxResults 1, five accounts in the OU
   expect(sleeps).toEqual([250, 250]);
   // a second run changes nothing
   fake.calls.clear();
-  expect(await reconcile(context(s, org))).toEqual({ accounts: 3, created: 0, updated: 0, failed: 0 });
+  expect(await reconcile(context(s, org()))).toEqual({ accounts: 3, created: 0, updated: 0, failed: 0 });
   expect(writes()).toBe(0);
 });
 
@@ -202,9 +209,9 @@ test('reconcile without Organizations covers the configured accounts whose OU an
 });
 
 test('reconcile goes on past an account that fails and fails at the end', async () => {
-  const org = new FakeOrganization({ [OU]: [NEW, OTHER] }, {});
+  fake.state.organization!.accounts.delete(THIRD);
   fake.state.stackSet('bedrock-baseline')!.holdOperations = true;
-  const error = await reconcile(context(settings(), org)).catch(e => e);
+  const error = await reconcile(context(settings(), org())).catch(e => e);
   expect(error).toBeInstanceOf(RetryLaterError);
   expect(error.message).toContain('1 of 2');
 });
