@@ -5,7 +5,7 @@ import { awscdk, javascript, JsonFile, TextFile } from 'projen';
 const CDK_VERSION = '2.257.0';
 
 /** The handlers bundled at library build time (lambda/<name>/index.ts → assets/lambda/<name>/index.js). */
-const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-batch', 'profile-provider', 'profile-resolver', 'spend-meter', 'tag-activator'];
+const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-batch', 'profile-provider', 'profile-resolver', 'spend-meter', 'tag-activator', 'account-vending-hook'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-cost-governance',
@@ -48,8 +48,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // handler SDK clients: bundled into assets/ at build time, never runtime deps of the library
     '@aws-sdk/client-bedrock@^3',
+    '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-cost-explorer@^3',
     '@aws-sdk/client-iam@^3',
+    '@aws-sdk/client-organizations@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-resource-groups-tagging-api@^3',
     '@aws-sdk/client-ssm@^3',

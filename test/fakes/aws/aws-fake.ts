@@ -3,9 +3,11 @@ import { Faults } from './faults';
 import { startHttpServer } from './http-server';
 import { RequestPipeline } from './request-pipeline';
 import { bedrockService } from './services/bedrock';
+import { cloudFormationService } from './services/cloudformation';
 import type { UnknownTagKeysMode } from './services/cost-allocation-tags';
 import { costExplorerService } from './services/cost-explorer';
 import { iamService } from './services/iam';
+import { organizationsService } from './services/organizations';
 import { resourceTaggingService } from './services/resource-tagging';
 import { s3Service } from './services/s3';
 import { snsService } from './services/sns';
@@ -16,8 +18,10 @@ import { FakeState } from './state/fake-state';
 /** The `AWS_ENDPOINT_URL_<SERVICE_ID>` variables the SDK v3 reads (serviceId upper-cased, spaces → `_`). */
 export const ENDPOINT_ENV_VARS = [
   'AWS_ENDPOINT_URL_BEDROCK',
+  'AWS_ENDPOINT_URL_CLOUDFORMATION',
   'AWS_ENDPOINT_URL_COST_EXPLORER',
   'AWS_ENDPOINT_URL_IAM',
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
   'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_SNS',
@@ -139,6 +143,8 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     s3Service(),
     snsService(),
     iamService(),
+    cloudFormationService(),
+    organizationsService(),
   ], { state, faults, calls, now: () => clock(), sleep });
   const server = await startHttpServer(req => pipeline.handle(req), options.port);
 

@@ -25,8 +25,10 @@ afterAll(() => fake.stop());
 test('env() names the service-specific endpoint variables the SDK reads', () => {
   expect(fake.env()).toMatchObject({
     AWS_ENDPOINT_URL_BEDROCK: fake.url,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: fake.url,
     AWS_ENDPOINT_URL_COST_EXPLORER: fake.url,
     AWS_ENDPOINT_URL_IAM: fake.url,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: fake.url,
     AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: fake.url,
     AWS_ENDPOINT_URL_S3: fake.url,
     AWS_ENDPOINT_URL_SNS: fake.url,
@@ -35,7 +37,7 @@ test('env() names the service-specific endpoint variables the SDK reads', () => 
     AWS_ACCESS_KEY_ID: 'AKIAFAKE444455556666',
     AWS_REGION: 'us-east-1',
   });
-  expect([...ENDPOINT_ENV_VARS]).toHaveLength(8);
+  expect([...ENDPOINT_ENV_VARS]).toHaveLength(10);
 });
 
 test('clients built with no endpoint, Region or credentials reach the fake through the environment', async () => {

@@ -5,6 +5,10 @@ import { BillingBook, CostRecord, SeeTagKeysOptions } from './billing-book';
 import { CredentialStore } from './credential-store';
 import { CreatedRole, CreatedUser, CreateIamEntityOptions, IamStore } from './iam-store';
 import { CreateBucketOptions, ObjectStore, StoredBucket, StoredObject } from './object-store';
+import {
+  AddOrganizationAccountOptions, CreateOrganizationOptions, StoredOrganization, StoredOrganizationAccount, StoredOrganizationalUnit,
+} from './organization-store';
+import { CreateStackSetOptions, StackSetStore, StoredStackInstance, StoredStackSet } from './stack-set-store';
 import { TaggedResource, TaggedResources, TagMap } from './tagged-resources';
 import { CreateTopicOptions, PublishedMessage, TopicStore } from './topic-store';
 
@@ -54,6 +58,8 @@ export class RegionState {
   public profileSeq = 0;
   /** The model invocation logging configuration (Put/Get/DeleteModelInvocationLoggingConfiguration); undefined: logging off. */
   public invocationLogging?: LoggingConfig;
+  /** CloudFormation stack sets administered from this account and Region. */
+  public readonly stackSets = new StackSetStore();
 
   constructor(public readonly accountId: string, public readonly region: string) {}
 }
@@ -133,6 +139,8 @@ export class FakeState {
   public readonly iam = new IamStore();
   /** Role ARNs, log group names and bucket names PutModelInvocationLoggingConfiguration refuses (see rejectLoggingDestination). */
   public readonly rejectedLoggingDestinations = new Set<string>();
+  /** The AWS Organizations organization (one per fake; undefined: none, AWSOrganizationsNotInUseException). */
+  public organization?: StoredOrganization;
   private readonly accounts = new Map<string, AccountState>();
 
   constructor(public readonly defaultAccountId: string, public readonly defaultRegion: string, public readonly limits: FakeLimits) {
@@ -281,12 +289,56 @@ export class FakeState {
     return user ? Object.fromEntries(user.inline) : undefined;
   }
 
-  /** Forgets every account, resource, record, bucket, topic and issued credential. */
+  /** Seeds a stack set (service-managed by default) in an administrator account and Region. */
+  public createStackSet(options: CreateStackSetOptions): StoredStackSet {
+    const region = options.region ?? this.defaultRegion;
+    const accountId = options.accountId ?? this.defaultAccountId;
+    return this.region(region, accountId).stackSets.add(new StoredStackSet({ ...options, region, accountId, partition: partitionOf(region) }));
+  }
+
+  /** A seeded stack set (undefined: none of that name). */
+  public stackSet(name: string, region?: string, accountId?: string): StoredStackSet | undefined {
+    return this.region(region, accountId).stackSets.get(name);
+  }
+
+  /** The instances of a stack set, in creation order. */
+  public stackInstances(name: string, region?: string, accountId?: string): StoredStackInstance[] {
+    return this.stackSet(name, region, accountId)?.list() ?? [];
+  }
+
+  /** Creates the organization (replacing any), with its management account in the root. */
+  public createOrganization(options: CreateOrganizationOptions = {}): StoredOrganization {
+    this.organization = new StoredOrganization({ ...options, managementAccountId: options.managementAccountId ?? this.defaultAccountId });
+    return this.organization;
+  }
+
+  /** Adds an OU under a root or OU (the root by default). */
+  public addOrganizationalUnit(name: string, options: { parentId?: string; id?: string } = {}): StoredOrganizationalUnit {
+    return this.requireOrganization().addUnit(name, options.parentId, options.id);
+  }
+
+  /** Adds (or moves) an account in the organization, with its tags. */
+  public addOrganizationAccount(options: AddOrganizationAccountOptions): StoredOrganizationAccount {
+    return this.requireOrganization().addAccount(options);
+  }
+
+  /** Tags an account, OU or root of the organization. */
+  public tagOrganizationResource(resourceId: string, tags: Readonly<Record<string, string>>): void {
+    this.requireOrganization().tag(resourceId, tags);
+  }
+
+  private requireOrganization(): StoredOrganization {
+    if (!this.organization) throw new Error('no organization: call state.createOrganization() first');
+    return this.organization;
+  }
+
+  /** Forgets every account, resource, record, bucket, topic, the organization and issued credentials. */
   public reset(): void {
     this.iam.clear();
     this.rejectedLoggingDestinations.clear();
     this.objectStore.clear();
     this.topics.clear();
+    this.organization = undefined;
     this.accounts.clear();
     this.assumedRoles.length = 0;
     this.credentials.clear();

@@ -1,0 +1,79 @@
+import {
+  ListAccountsForParentCommand, ListTagsForResourceCommand, OrganizationsClient, paginateListAccountsForParent,
+} from '@aws-sdk/client-organizations';
+import { AwsFake, startAwsFake } from './index';
+
+const MANAGEMENT = '999988887777';
+const A = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const OU = 'ou-examp-11111111';
+let fake: AwsFake;
+let org: OrganizationsClient;
+
+beforeAll(async () => {
+  fake = await startAwsFake({ accountId: MANAGEMENT });
+  org = new OrganizationsClient({ ...fake.clientConfig(), maxAttempts: 1 });
+});
+afterAll(async () => {
+  org.destroy();
+  await fake.stop();
+});
+beforeEach(() => {
+  fake.reset();
+  fake.state.createOrganization({ tagsPageSize: 2 });
+  fake.state.addOrganizationalUnit('workloads', { id: OU });
+  const child = fake.state.addOrganizationalUnit('sandbox', { parentId: OU });
+  fake.state.addOrganizationAccount({ id: B, parentId: OU, tags: { 'cost-center': 'claims', 'budget': '250', 'owner': 'x' } });
+  fake.state.addOrganizationAccount({ id: A, parentId: OU, state: 'SUSPENDED' });
+  fake.state.addOrganizationAccount({ id: C, parentId: child.id });
+});
+
+test('ListAccountsForParent lists the accounts directly in the OU, page by page (MaxResults), with State', async () => {
+  const first = await org.send(new ListAccountsForParentCommand({ ParentId: OU, MaxResults: 1 }));
+  expect(first.Accounts).toMatchObject([{ Id: A, State: 'SUSPENDED', Status: 'SUSPENDED', Arn: `arn:aws:organizations::${MANAGEMENT}:account/o-exampleorg1/${A}` }]);
+  expect(first.NextToken).toBeDefined();
+  const second = await org.send(new ListAccountsForParentCommand({ ParentId: OU, MaxResults: 1, NextToken: first.NextToken }));
+  expect(second.Accounts!.map(a => a.Id)).toEqual([B]);
+  expect(second.NextToken).toBeUndefined();
+  const ids: string[] = [];
+  for await (const page of paginateListAccountsForParent({ client: org, pageSize: 1 }, { ParentId: 'r-examp' })) ids.push(...page.Accounts!.map(a => a.Id!));
+  expect(ids).toEqual([MANAGEMENT]);
+  expect(fake.calls.count({ service: 'organizations', operation: 'ListAccountsForParent' })).toBe(3);
+});
+
+test('ListAccountsForParent refuses an unknown parent, MaxResults above 20 and a token of another request', async () => {
+  await expect(org.send(new ListAccountsForParentCommand({ ParentId: 'ou-examp-99999999' }))).rejects.toMatchObject({ name: 'ParentNotFoundException' });
+  await expect(org.send(new ListAccountsForParentCommand({ ParentId: OU, MaxResults: 21 }))).rejects.toMatchObject({ name: 'InvalidInputException' });
+  const first = await org.send(new ListAccountsForParentCommand({ ParentId: OU, MaxResults: 1 }));
+  await expect(org.send(new ListAccountsForParentCommand({ ParentId: 'r-examp', NextToken: first.NextToken })))
+    .rejects.toMatchObject({ name: 'InvalidInputException', Reason: 'INVALID_NEXT_TOKEN' });
+});
+
+test('ListTagsForResource pages an account\'s tags by the service\'s page size; unknown targets are TargetNotFoundException', async () => {
+  const first = await org.send(new ListTagsForResourceCommand({ ResourceId: B }));
+  expect(first.Tags).toEqual([{ Key: 'budget', Value: '250' }, { Key: 'cost-center', Value: 'claims' }]);
+  const second = await org.send(new ListTagsForResourceCommand({ ResourceId: B, NextToken: first.NextToken }));
+  expect(second).toMatchObject({ Tags: [{ Key: 'owner', Value: 'x' }] });
+  expect(second.NextToken).toBeUndefined();
+  expect((await org.send(new ListTagsForResourceCommand({ ResourceId: A }))).Tags).toEqual([]);
+  await expect(org.send(new ListTagsForResourceCommand({ ResourceId: '444444444444' }))).rejects.toMatchObject({ name: 'TargetNotFoundException' });
+});
+
+test('only the management account and delegated administrators may list; without an organization AWSOrganizationsNotInUseException', async () => {
+  const member = new OrganizationsClient({ ...fake.clientConfig({ accountId: B }), maxAttempts: 1 });
+  try {
+    await expect(member.send(new ListTagsForResourceCommand({ ResourceId: B }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    fake.state.organization!.delegatedAdministrators.add(B);
+    await expect(member.send(new ListTagsForResourceCommand({ ResourceId: B }))).resolves.toBeDefined();
+  } finally {
+    member.destroy();
+  }
+  fake.reset();
+  await expect(org.send(new ListAccountsForParentCommand({ ParentId: OU }))).rejects.toMatchObject({ name: 'AWSOrganizationsNotInUseException' });
+});
+
+test('injected throttling answers TooManyRequestsException', async () => {
+  fake.faults.throttle('organizations:*', { times: 1 });
+  await expect(org.send(new ListTagsForResourceCommand({ ResourceId: B }))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+});

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { OrganizationsReader, organizationsReader } from '../../../lambda/account-vending-hook/organization';
+import {
+  onManagedAccountEvent, operationIdFor, reconcile, RetryLaterError, VendingContext,
+} from '../../../lambda/account-vending-hook/vending';
+import { silentLogger } from '../../../lambda/shared/log';
+import { AccountVendingSettings, ManagedAccountEvent } from '../../../src/contracts/account-vending';
+import { AwsFake, startAwsFake } from '../../fakes/aws';
+
+const sample = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'control-tower', 'create-managed-account.json'), 'utf8'));
+const MANAGEMENT = '999988887777';
+const NEW = '111111111111';
+const OTHER = '222222222222';
+const THIRD = '333333333333';
+const SUSPENDED = '444444444444';
+const OU = 'ou-abcd-11111111';
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+let fake: AwsFake;
+let cfn: CloudFormationClient;
+let organizations: OrganizationsClient;
+
+beforeAll(async () => {
+  fake = await startAwsFake({ accountId: MANAGEMENT });
+  cfn = new CloudFormationClient({ ...fake.clientConfig(), maxAttempts: 1 });
+  organizations = new OrganizationsClient({ ...fake.clientConfig(), maxAttempts: 1 });
+});
+afterAll(async () => {
+  cfn.destroy();
+  organizations.destroy();
+  await fake.stop();
+});
+beforeEach(() => {
+  fake.reset();
+  // the organization the Organizations fake serves: the management account, and the OU with the member accounts
+  fake.state.createOrganization({ rootId: 'r-abcd' });
+  fake.state.addOrganizationalUnit('workloads', { id: OU });
+  for (const id of [NEW, OTHER, THIRD]) fake.state.addOrganizationAccount({ id, parentId: OU });
+  fake.state.createStackSet({
+    name: 'bedrock-baseline',
+    organizationalUnitIds: [OU],
+    parameters: { CostCenter: 'none', MonthlyBudget: '0' },
+    organization: { [NEW]: OU, [OTHER]: OU, [THIRD]: OU },
+  });
+});
+
+function settings(overrides: Partial<AccountVendingSettings> = {}): AccountVendingSettings {
+  return {
+    schemaVersion: 1,
+    stackSets: [{ stackSetName: 'bedrock-baseline', regions: REGIONS, callAs: 'SELF' }],
+    parameters: { [NEW]: { CostCenter: 'claims', MonthlyBudget: '500' } },
+    parametersFromAccountTags: {},
+    reconcilePaceMs: 250,
+    managementAccountId: MANAGEMENT,
+    ...overrides,
+  };
+}
+
+function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = []): VendingContext {
+  const sleep = async (ms: number) => { sleeps.push(ms); };
+  return { cfn, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep };
+}
+
+/** The documentation's CreateManagedAccount sample for the new account (fixture with its source URL). */
+function createdEvent(accountId = NEW, name = 'CreateManagedAccount'): ManagedAccountEvent {
+  const event = JSON.parse(JSON.stringify(sample.event));
+  event.detail.eventName = name;
+  const status = event.detail.serviceEventDetails.createManagedAccountStatus;
+  status.account.accountId = accountId;
+  status.organizationalUnit.organizationalUnitId = OU;
+  if (name === 'UpdateManagedAccount') {
+    event.detail.serviceEventDetails = { updateManagedAccountStatus: status };
+  }
+  return event;
+}
+
+/** The real Organizations client against the fake (ListAccountsForParent MaxResults `accountsPageSize`). */
+const org = (accountsPageSize?: number): OrganizationsReader => organizationsReader(organizations, accountsPageSize);
+const orgCalls = (operation: string) => fake.calls.count({ service: 'organizations', operation });
+
+const writes = () => fake.calls.count({ operation: 'CreateStackInstances' }) + fake.calls.count({ operation: 'UpdateStackInstances' });
+const overrides = (account: string): Array<Record<string, string>> => fake.state.stackInstances('bedrock-baseline')
+  .filter(i => i.account === account).map(i => ({ region: i.region, ...i.overrides }));
+
+test('the first event creates the account\'s instances in every Region with its parameter overrides', async () => {
+  const out = await onManagedAccountEvent(createdEvent(), context());
+  expect(out.results![0]).toMatchObject({ created: REGIONS, updated: [], unchanged: [] });
+  expect(overrides(NEW)).toEqual(REGIONS.map(region => ({ region, CostCenter: 'claims', MonthlyBudget: '500' })));
+  expect(fake.state.stackInstances('bedrock-baseline').every(i => i.organizationalUnitId === OU)).toBe(true);
+  expect(fake.calls.count({ operation: 'CreateStackInstances' })).toBe(1);
+  expect(out.results![0].operationIds[0]).toBe(operationIdFor('create', 'bedrock-baseline', NEW, REGIONS, { CostCenter: 'claims', MonthlyBudget: '500' }));
+});
+
+test('a replayed event makes no write call; the same OperationId sent again would change nothing', async () => {
+  await onManagedAccountEvent(createdEvent(), context());
+  fake.calls.clear();
+  const replay = await onManagedAccountEvent(createdEvent(), context());
+  expect(replay.results![0]).toMatchObject({ created: [], updated: [], unchanged: REGIONS });
+  expect(writes()).toBe(0);
+  expect(fake.state.stackSet('bedrock-baseline')!.operations.size).toBe(1);
+});
+
+test('UpdateManagedAccount (a retried create is reported as an update) is handled the same way', async () => {
+  const out = await onManagedAccountEvent(createdEvent(NEW, 'UpdateManagedAccount'), context());
+  expect(out.results![0].created).toEqual(REGIONS);
+});
+
+test('parameters that changed are updated in place, only where they differ', async () => {
+  await onManagedAccountEvent(createdEvent(), context());
+  fake.calls.clear();
+  const changed = settings({ parameters: { [NEW]: { CostCenter: 'claims', MonthlyBudget: '900' } } });
+  const out = await onManagedAccountEvent(createdEvent(), context(changed));
+  expect(out.results![0]).toMatchObject({ created: [], updated: REGIONS });
+  expect(fake.calls.count({ operation: 'UpdateStackInstances' })).toBe(1);
+  expect(fake.calls.count({ operation: 'CreateStackInstances' })).toBe(0);
+  expect(overrides(NEW).map(o => o.MonthlyBudget)).toEqual(['900', '900']);
+  // and back again: a new operation (the last operation ID is part of the update's ID), not a replay of the first
+  const back = await onManagedAccountEvent(createdEvent(), context());
+  expect(back.results![0].updated).toEqual(REGIONS);
+  expect(overrides(NEW).map(o => o.MonthlyBudget)).toEqual(['500', '500']);
+});
+
+test('a Region added to the stack set gets an instance; the other Regions are left alone', async () => {
+  await onManagedAccountEvent(createdEvent(), context());
+  const more = settings({ stackSets: [{ stackSetName: 'bedrock-baseline', regions: [...REGIONS, 'ap-southeast-2'], callAs: 'SELF' }] });
+  const out = await onManagedAccountEvent(createdEvent(), context(more));
+  expect(out.results![0]).toMatchObject({ created: ['ap-southeast-2'], updated: [], unchanged: REGIONS });
+});
+
+test('account tags become parameters (explicit parameters win), read page by page', async () => {
+  fake.state.tagOrganizationResource(NEW, { 'cost-center': 'underwriting', 'budget': '250', 'ignored': 'x' });
+  fake.state.organization!.tagsPageSize = 1;
+  const s = settings({ parameters: { [NEW]: { MonthlyBudget: '500' } }, parametersFromAccountTags: { 'cost-center': 'CostCenter', 'budget': 'MonthlyBudget' } });
+  await onManagedAccountEvent(createdEvent(), context(s, org()));
+  expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'underwriting', MonthlyBudget: '500' });
+  expect(orgCalls('ListTagsForResource')).toBe(3);
+});
+
+test('a throttled ListTagsForResource is retried; an account Organizations does not know fails the invocation', async () => {
+  fake.state.tagOrganizationResource(NEW, { 'cost-center': 'underwriting' });
+  const s = settings({ parameters: {}, parametersFromAccountTags: { 'cost-center': 'CostCenter' } });
+  fake.faults.throttle('organizations:ListTagsForResource', { times: 1 });
+  await onManagedAccountEvent(createdEvent(), context(s, org()));
+  expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'underwriting' });
+  expect(fake.calls.count({ service: 'organizations', operation: 'ListTagsForResource', errorCode: 'TooManyRequestsException' })).toBe(1);
+  fake.state.organization!.accounts.delete(NEW);
+  await expect(onManagedAccountEvent(createdEvent(), context(s, org()))).rejects.toMatchObject({ name: 'TargetNotFoundException' });
+});
+
+test('an operation in progress on the stack set fails the invocation as retry-later, and the retry completes', async () => {
+  const set = fake.state.stackSet('bedrock-baseline')!;
+  set.holdOperations = true;
+  // another account's operation is left running:
+  await onManagedAccountEvent(createdEvent(OTHER), context(settings({ parameters: {} })));
+  const error = await onManagedAccountEvent(createdEvent(), context()).catch(e => e);
+  expect(error).toBeInstanceOf(RetryLaterError);
+  expect(error).toMatchObject({ causeName: 'OperationInProgressException' });
+  set.holdOperations = false;
+  set.finishOperations();
+  const retried = await onManagedAccountEvent(createdEvent(), context());
+  expect(retried.results![0].created).toEqual(REGIONS);
+});
+
+test('events that are not a SUCCEEDED managed-account event, or name the management account, are ignored', async () => {
+  const failed = createdEvent();
+  (failed.detail!.serviceEventDetails!.createManagedAccountStatus as { state: string }).state = 'FAILED';
+  expect(await onManagedAccountEvent(failed, context())).toMatchObject({ ignored: expect.stringContaining('FAILED') });
+  expect(await onManagedAccountEvent(createdEvent(MANAGEMENT), context())).toMatchObject({ ignored: expect.stringContaining('management') });
+  expect(writes()).toBe(0);
+});
+
+test('a missing stack set fails the invocation with StackSetNotFoundException (not retried as in-progress)', async () => {
+  const s = settings({ stackSets: [{ stackSetName: 'missing', regions: REGIONS, callAs: 'SELF' }] });
+  await expect(onManagedAccountEvent(createdEvent(), context(s))).rejects.toMatchObject({ name: 'StackSetNotFoundException' });
+});
+
+test('reconcile creates the missing instances, updates wrong ones, leaves correct ones alone, paced and paged', async () => {
+  // OTHER already correct (no overrides wanted), NEW missing, THIRD with stale overrides
+  const s = settings({ parameters: { [NEW]: { CostCenter: 'claims' }, [THIRD]: { CostCenter: 'marketing' } } });
+  await onManagedAccountEvent(createdEvent(OTHER), context(s));
+  await onManagedAccountEvent(createdEvent(THIRD), context(settings({ parameters: { [THIRD]: { CostCenter: 'stale' } } })));
+  fake.calls.clear();
+  // the management account and a suspended account in the OU too: neither is vended
+  fake.state.addOrganizationAccount({ id: MANAGEMENT, parentId: OU });
+  fake.state.addOrganizationAccount({ id: SUSPENDED, parentId: OU, state: 'SUSPENDED' });
+  const sleeps: number[] = [];
+  const result = await reconcile(context(s, org(1), sleeps));
+  expect(result).toEqual({ accounts: 3, created: 2, updated: 2, failed: 0 });
+  expect(overrides(NEW).map(o => o.CostCenter)).toEqual(['claims', 'claims']);
+  expect(overrides(THIRD).map(o => o.CostCenter)).toEqual(['marketing', 'marketing']);
+  expect(overrides(OTHER)).toEqual(REGIONS.map(region => ({ region })));
+  expect(fake.calls.count({ operation: 'CreateStackInstances' })).toBe(1);
+  expect(fake.calls.count({ operation: 'UpdateStackInstances' })).toBe(1);
+  expect(orgCalls('ListAccountsForParent')).toBe(5); // MaxResults 1, five accounts in the OU
+  expect(sleeps).toEqual([250, 250]);
+  // a second run changes nothing
+  fake.calls.clear();
+  expect(await reconcile(context(s, org()))).toEqual({ accounts: 3, created: 0, updated: 0, failed: 0 });
+  expect(writes()).toBe(0);
+});
+
+test('reconcile without Organizations covers the configured accounts whose OU an instance shows', async () => {
+  await onManagedAccountEvent(createdEvent(), context(settings({ parameters: { [NEW]: { CostCenter: 'old' } } })));
+  const result = await reconcile(context());
+  expect(result).toMatchObject({ accounts: 1, updated: 2 });
+});
+
+test('reconcile goes on past an account that fails and fails at the end', async () => {
+  fake.state.organization!.accounts.delete(THIRD);
+  fake.state.stackSet('bedrock-baseline')!.holdOperations = true;
+  const error = await reconcile(context(settings(), org())).catch(e => e);
+  expect(error).toBeInstanceOf(RetryLaterError);
+  expect(error.message).toContain('1 of 2');
+});

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT_VENDING_ENV, parseAccountVendingSettings, vendedAccountOf } from '../../src/contracts/account-vending';
+import {
+  AccountVendingHook, AccountVendingHookProps, StackSetCallAs, StackSetConcurrencyMode,
+} from '../../src/organization/account-vending-hook';
+import { ManagementAccount } from '../../src/util/management-account';
+import { expectSchemaValid } from '../support/cfn-schema';
+import { expectNagClean } from '../support/nag';
+
+const MANAGEMENT = '999988887777';
+const MEMBER = '111111111111';
+/** AWS's CreateManagedAccount sample (https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html), IDs filled in. */
+const SAMPLE = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'control-tower', 'create-managed-account.json'), 'utf8')).event;
+
+const BASE: AccountVendingHookProps = {
+  stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1', 'eu-west-1'] }],
+  parameters: { [MEMBER]: { CostCenter: 'claims', MonthlyBudget: '500' } },
+};
+
+function hookIn(props: AccountVendingHookProps = BASE, account: string = MANAGEMENT, region = 'us-east-1'): { stack: Stack; hook: AccountVendingHook } {
+  const app = new App();
+  ManagementAccount.set(app, MANAGEMENT);
+  const stack = new Stack(app, 'Vending', { env: { account, region } });
+  return { stack, hook: new AccountVendingHook(stack, 'Hook', props) };
+}
+
+/**
+ * EventBridge's matching for the pattern forms the hook uses (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html):
+ * an array of literals matches a field equal to one of them; an object matches field by field; a
+ * field the pattern names must be present.
+ */
+function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = event[key];
+    if (Array.isArray(expected)) return actual !== undefined && expected.some(v => v === actual);
+    if (typeof expected === 'object' && expected !== null) {
+      return typeof actual === 'object' && actual !== null && matches(expected as Record<string, unknown>, actual as Record<string, unknown>);
+    }
+    throw new Error(`pattern form not supported by this matcher: ${key}=${JSON.stringify(expected)}`);
+  });
+}
+
+function asUpdate(event: typeof SAMPLE, state = 'SUCCEEDED'): typeof SAMPLE {
+  const copy = JSON.parse(JSON.stringify(event));
+  copy.detail.eventName = 'UpdateManagedAccount';
+  copy.detail.serviceEventDetails = { updateManagedAccountStatus: { ...copy.detail.serviceEventDetails.createManagedAccountStatus, state } };
+  return copy;
+}
+
+describe('rules', () => {
+  const { stack } = hookIn();
+  const template = Template.fromStack(stack);
+  const rules = template.findResources('AWS::Events::Rule');
+  const patternOf = (name: string) => Object.values(rules).map(r => r.Properties.EventPattern)
+    .find(p => p.detail.eventName[0] === name) as Record<string, unknown>;
+
+  test('one rule per lifecycle event, the research note\'s pattern (organization-rollout.md §4.1)', () => {
+    expect(Object.keys(rules)).toHaveLength(2);
+    expect(patternOf('CreateManagedAccount')).toEqual({
+      'source': ['aws.controltower'],
+      'detail-type': ['AWS Service Event via CloudTrail'],
+      'detail': {
+        eventSource: ['controltower.amazonaws.com'],
+        eventName: ['CreateManagedAccount'],
+        serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } },
+      },
+    });
+  });
+
+  test('the CreateManagedAccount rule matches AWS\'s sample event, and the handler reads its account and OU', () => {
+    expect(matches(patternOf('CreateManagedAccount'), SAMPLE)).toBe(true);
+    expect(vendedAccountOf(SAMPLE)).toEqual({ accountId: MEMBER, organizationalUnitId: 'ou-abcd-l3zc8b3h' });
+    expect(matches(patternOf('UpdateManagedAccount'), SAMPLE)).toBe(false);
+  });
+
+  test('the UpdateManagedAccount rule matches the update form; FAILED states match neither rule', () => {
+    expect(matches(patternOf('UpdateManagedAccount'), asUpdate(SAMPLE))).toBe(true);
+    expect(matches(patternOf('UpdateManagedAccount'), asUpdate(SAMPLE, 'FAILED'))).toBe(false);
+    const failed = JSON.parse(JSON.stringify(SAMPLE));
+    failed.detail.serviceEventDetails.createManagedAccountStatus.state = 'FAILED';
+    expect(matches(patternOf('CreateManagedAccount'), failed)).toBe(false);
+  });
+
+  test('each rule targets the function with retries and the dead-letter queue', () => {
+    template.resourcePropertiesCountIs('AWS::Events::Rule', {
+      Targets: [Match.objectLike({
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HookFailedEvents'), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+      })],
+    }, 2);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('HookFailedEvents'), 'Arn'] } } },
+    });
+  });
+
+  test('a daily reconcile by default, with the reconcile action', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      Target: Match.objectLike({ Input: JSON.stringify({ action: 'reconcile' }) }),
+    });
+  });
+});
+
+describe('settings (the contract)', () => {
+  test('the synthesized environment parses with the handler\'s parser', () => {
+    const { stack } = hookIn({
+      ...BASE,
+      parametersFromAccountTags: { 'cost-center': 'CostCenter' },
+      operationPreferences: { maxConcurrentCount: 10, failureTolerancePercentage: 10 },
+      reconcilePace: Duration.millis(500),
+    });
+    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { [ACCOUNT_VENDING_ENV.settings]: Match.anyValue() } } },
+    });
+    const raw = Object.values(fns)[0].Properties.Environment.Variables[ACCOUNT_VENDING_ENV.settings];
+    const settings = parseAccountVendingSettings(typeof raw === 'string' ? raw : JSON.stringify(raw));
+    expect(settings).toEqual({
+      schemaVersion: 1,
+      stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1', 'eu-west-1'], callAs: 'SELF' }],
+      parameters: BASE.parameters,
+      parametersFromAccountTags: { 'cost-center': 'CostCenter' },
+      operationPreferences: { ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE', MaxConcurrentCount: 10, FailureTolerancePercentage: 10 },
+      reconcilePaceMs: 500,
+      managementAccountId: MANAGEMENT,
+    });
+  });
+});
+
+describe('IAM', () => {
+  const statements = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+
+  test('StackSets actions on the named stack sets only; Organizations listing confined to this organization', () => {
+    const { stack } = hookIn();
+    const all = statements(stack);
+    expect(all.find(s => s.Sid === 'ManageStackInstancesOfNamedStackSets')).toEqual({
+      Sid: 'ManageStackInstancesOfNamedStackSets',
+      Effect: 'Allow',
+      Action: [
+        'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances', 'cloudformation:DescribeStackInstance',
+        'cloudformation:ListStackInstances', 'cloudformation:DescribeStackSet',
+      ],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudformation:us-east-1:${MANAGEMENT}:stackset/bedrock-baseline:*`]] },
+    });
+    expect(all.find(s => s.Sid === 'ListAccountsOfOrganizationalUnits')).toMatchObject({
+      Action: 'organizations:ListAccountsForParent',
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:ou/o-*/ou-*`]] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:root/o-*/r-*`]] },
+      ],
+    });
+    expect(all.some(s => s.Sid === 'ReadAccountTags')).toBe(false);
+    expect(all.every(s => s.Resource !== '*')).toBe(true);
+  });
+
+  test('account tags add ListTagsForResource on this organization\'s accounts', () => {
+    const { stack } = hookIn({ ...BASE, parametersFromAccountTags: { 'cost-center': 'CostCenter' } });
+    expect(statements(stack).find(s => s.Sid === 'ReadAccountTags')).toMatchObject({
+      Action: 'organizations:ListTagsForResource',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:account/o-*/*`]] },
+    });
+  });
+
+  test('a delegated administrator\'s stack sets are the management account\'s', () => {
+    const { stack } = hookIn({ stackSets: [{ stackSetName: 'baseline', regions: ['us-east-1'], callAs: StackSetCallAs.DELEGATED_ADMIN }] }, '555566667777');
+    expect(JSON.stringify(statements(stack).find(s => s.Sid === 'ManageStackInstancesOfNamedStackSets'))).toContain(`${MANAGEMENT}:stackset/baseline:*`);
+  });
+});
+
+describe('checks', () => {
+  test('schemas and cdk-nag (every wildcard acknowledged with its reason)', () => {
+    const { stack } = hookIn({ ...BASE, parametersFromAccountTags: { 'cost-center': 'CostCenter' } });
+    expectSchemaValid(stack);
+    expectNagClean(stack);
+  });
+
+  test.each<[string, Partial<AccountVendingHookProps>, RegExp]>([
+    ['stack set name', { stackSets: [{ stackSetName: '1-bad_name', regions: ['us-east-1'] }] }, /Vending\/Hook: stackSets\[0\]\.stackSetName '1-bad_name' must match/],
+    ['no stack set', { stackSets: [] }, /stackSets must name at least one stack set/],
+    ['Region', { stackSets: [{ stackSetName: 'ok', regions: ['us-east-one'] }] }, /stackSets\[0\]\.regions\[0\] 'us-east-one' is not a Region name/],
+    ['no Region', { stackSets: [{ stackSetName: 'ok', regions: [] }] }, /stackSets\[0\]\.regions must name at least one Region/],
+    ['account ID', { parameters: { 12345: { A: 'b' } } }, /parameters key '12345' must be a 12-digit account ID/],
+    ['parameter key', { parameters: { [MEMBER]: { 'cost-center': 'x' } } }, /parameters\.111111111111 key 'cost-center' must be a template parameter name/],
+    ['parameter value', { parameters: { [MEMBER]: { Big: 'x'.repeat(4097) } } }, /parameters\.111111111111\.Big is 4097 bytes/],
+    ['tag key', { parametersFromAccountTags: { 'aws:x': 'X' } }, /parametersFromAccountTags tag key 'aws:x'/],
+    ['count and percentage', { operationPreferences: { maxConcurrentCount: 2, maxConcurrentPercentage: 10 } }, /operationPreferences may set maxConcurrentCount or/],
+    ['percentage range', { operationPreferences: { failureTolerancePercentage: 101 } }, /operationPreferences\.failureTolerancePercentage must be an integer from 0 to 100/],
+    ['schedule', { reconcileSchedule: 'daily' }, /reconcileSchedule 'daily' must be an EventBridge Scheduler/],
+    ['home Region', { controlTowerHomeRegion: 'eu-west-1' }, /controlTowerHomeRegion is eu-west-1, but the stack deploys to us-east-1/],
+  ])('refuses a bad %s, naming path, prop and rule', (_what, change, message) => {
+    expect(() => hookIn({ ...BASE, ...change } as AccountVendingHookProps)).toThrow(message);
+  });
+
+  test('SELF outside the management account is refused', () => {
+    expect(() => hookIn(BASE, '555566667777')).toThrow(/stackSets use callAs SELF only in the management account \(999988887777\)/);
+  });
+
+  test('concurrency mode defaults to SOFT and can be STRICT', () => {
+    const { stack } = hookIn({ ...BASE, operationPreferences: { concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE } });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('STRICT_FAILURE_TOLERANCE');
+  });
+});
