@@ -1,1 +1,2 @@
 export * from './central-cost-controls';
+export * from './stackset-template';
