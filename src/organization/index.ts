@@ -1,2 +1,3 @@
 export * from './central-cost-controls';
+export * from './account-vending-hook';
 export * from './stackset-template';
