@@ -31,6 +31,24 @@ import { propError } from '../util/validation';
  */
 export interface CostCenterFleetOptions {
   /**
+   * Put each shard into a nested stack of its own. `false` keeps every cost center's resources in
+   * the fleet's own stack (a shard is then a construct): for templates that service-managed
+   * StackSets, Service Catalog or Customizations for Control Tower deploy, which refuse nested
+   * stacks. One template holds at most 500 resources — about 100 cost centers of one profile,
+   * a budget and alarms (synth fails past it, naming the count).
+   * @default true
+   */
+  readonly nestedStacks?: boolean;
+
+  /**
+   * Appended to the dashboards' generated names (with a `-`), e.g. `Aws.REGION` for a template
+   * deployed to several Regions of one account: CloudWatch dashboard names are unique per
+   * account, not per Region.
+   * @default - no suffix
+   */
+  readonly dashboardNameSuffix?: string;
+
+  /**
    * How many nested stacks (shards) the cost centers are spread over, by a hash of their names.
    * **Choose it once, for the largest fleet you expect**: changing it moves most cost centers to
    * another nested stack, which CloudFormation cannot do in place (their profiles would be
@@ -139,15 +157,21 @@ export class FleetCostCenter {
    * @default - none
    */
   public readonly alarms?: UsageAlarms;
-  /** The nested stack that holds its resources. */
-  public readonly shard: NestedStack;
+  /**
+   * The nested stack that holds its resources.
+   * @default - none: the fleet has no nested stacks (`nestedStacks: false`)
+   */
+  public readonly shard?: NestedStack;
+  /** The stack that holds its resources: its shard's nested stack, or the fleet's own stack. */
+  public readonly stack: Stack;
 
   /** @internal */
-  constructor(costCenter: CostCenter, profiles: { [key: string]: IApplicationInferenceProfile }, shard: NestedStack,
+  constructor(costCenter: CostCenter, profiles: { [key: string]: IApplicationInferenceProfile }, stack: Stack,
     budget?: CostCenterBudget, alarms?: UsageAlarms) {
     this.costCenter = costCenter;
     this.profiles = profiles;
-    this.shard = shard;
+    this.stack = stack;
+    this.shard = NestedStack.isNestedStack(stack) ? stack : undefined;
     this.budget = budget;
     this.alarms = alarms;
   }
@@ -172,7 +196,10 @@ const DEFAULT_SHARDS = 64;
 const MAX_SHARDS = 200;
 
 interface Shard {
-  readonly stack: NestedStack;
+  /** The shard's nested stack, or the fleet's own stack (nestedStacks false). */
+  readonly stack: Stack;
+  /** Where the shard's constructs go: the nested stack, or a construct in the fleet's stack. */
+  readonly scope: Construct;
   readonly batches: Map<number, ProfileBatch>;
   readonly members: FleetCostCenter[];
   catalog?: ProfileCatalog;
@@ -304,7 +331,7 @@ export class CostCenterFleet extends Construct {
     const costCenter = this.validateRow(row, where, owner);
     const assignment = assignShard(row.name, this.shardCount);
     const shard = this.shardFor(assignment.shard);
-    const scope = new Construct(shard.stack, `CostCenter-${row.name}`);
+    const scope = new Construct(shard.scope, `CostCenter-${row.name}`);
     const profiles: { [key: string]: IApplicationInferenceProfile } = {};
     for (const [key, modelSource] of Object.entries(row.profiles ?? {})) {
       const batch = this.batchFor(shard, assignment.batch);
@@ -321,7 +348,7 @@ export class CostCenterFleet extends Construct {
         profileName: this.profileName(row.name, key, modelSource.identity),
       });
       if (this.catalogPrefix !== undefined) {
-        shard.catalog ??= new ProfileCatalog(shard.stack, 'Catalog', { prefix: this.catalogPrefix });
+        shard.catalog ??= new ProfileCatalog(shard.scope, 'Catalog', { prefix: this.catalogPrefix });
         shard.catalog.addProfile(`${row.name}/${key}`, profiles[key]);
       }
     }
@@ -398,7 +425,13 @@ export class CostCenterFleet extends Construct {
     let shard = this.shards.get(index);
     if (!shard) {
       const digits = String(this.shardCount - 1).length;
-      shard = { stack: new NestedStack(this, `Shard${String(index).padStart(digits, '0')}`), batches: new Map(), members: [] };
+      const id = `Shard${String(index).padStart(digits, '0')}`;
+      if (this.props.nestedStacks ?? true) {
+        const stack = new NestedStack(this, id);
+        shard = { stack, scope: stack, batches: new Map(), members: [] };
+      } else {
+        shard = { stack: Stack.of(this), scope: new Construct(this, id), batches: new Map(), members: [] };
+      }
       this.shards.set(index, shard);
     }
     return shard;
@@ -408,7 +441,7 @@ export class CostCenterFleet extends Construct {
     let batch = shard.batches.get(index);
     if (!batch) {
       this.batchProvider ??= ProfileBatchProvider._withOptions(this, this.props.providerOptions);
-      batch = new ProfileBatch(shard.stack, `Profiles${index}`, { provider: this.batchProvider });
+      batch = new ProfileBatch(shard.scope, `Profiles${index}`, { provider: this.batchProvider });
       shard.batches.set(index, batch);
     }
     return batch;
@@ -420,6 +453,16 @@ export class CostCenterFleet extends Construct {
    */
   private shardProblems(): string[] {
     const problems: string[] = [];
+    if (!(this.props.nestedStacks ?? true)) {
+      const stack = Stack.of(this);
+      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
+      if (count > CLOUDFORMATION_LIMITS.resourcesPerTemplate) {
+        problems.push(`nestedStacks: false puts ${count} resources (${this.members.size} cost centers and the rest of stack ${stack.node.path}) `
+          + `into one template; a template holds at most ${CLOUDFORMATION_LIMITS.resourcesPerTemplate}: `
+          + 'split the cost centers over several stacks (or stack sets), or allow nested stacks');
+      }
+      return problems;
+    }
     for (const shard of this.shards.values()) {
       const count = shard.stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === shard.stack).length;
       if (count > CLOUDFORMATION_LIMITS.resourcesPerTemplate) {
@@ -439,11 +482,17 @@ export class CostCenterFleet extends Construct {
       const sections = shard.members.filter((m) => Object.keys(m.profiles).length > 0)
         .map((m) => ({ costCenter: m.costCenter, profiles: Object.values(m.profiles) }));
       if (sections.length === 0) continue;
-      new UsageDashboard(shard.stack, 'Dashboard', {
+      const suffix = this.props.dashboardNameSuffix;
+      new UsageDashboard(shard.scope, 'Dashboard', {
         costCenters: sections,
+        // a template deployed by StackSets or Service Catalog may hold no nested stack
+        ...((this.props.nestedStacks ?? true) ? {} : { nestedStacks: false }),
+        ...(suffix === undefined ? {} : {
+          dashboardName: `${generateName(shard.scope, { maxLength: 200, allowedSpecialCharacters: '_-' })}-${suffix}`,
+        }),
         pricing: this.props.pricing,
         showEstimatedCost: this.props.showEstimatedCost,
-        title: `Amazon Bedrock usage — ${this.node.id}, shard ${shard.stack.node.id.replace('Shard', '')}`,
+        title: `Amazon Bedrock usage — ${this.node.id}, shard ${shard.scope.node.id.replace('Shard', '')}`,
       });
     }
   }

@@ -270,6 +270,8 @@ export class BedrockCostGovernance extends Construct {
     this.fleet = new CostCenterFleet(this, 'CostCenters', {
       tagSchema: props.tagSchema,
       shards: props.shards,
+      nestedStacks: props.nestedStacks,
+      dashboardNameSuffix: props.dashboardNameSuffix,
       profileQuota: props.profileQuota,
       budgetScope: props.budgetScope,
       pricing: props.pricing,

@@ -15,14 +15,14 @@ describe('examples/insurance', () => {
   const template = Template.fromStack(stack);
   const billingTemplate = Template.fromStack(billing);
   // the departments' profiles, budgets, catalog entries, dashboard and alarms: the facade's one nested stack
-  const shardStack = stack.governance.costCenter('claims').fleetCostCenter.shard;
+  const shardStack = stack.governance.costCenter('claims').fleetCostCenter.stack;
   const shard = Template.fromStack(shardStack);
   const claimsRoleId = stack.getLogicalId(stack.claimsFunction.role!.node.defaultChild as never);
 
   test('the departments are in one nested stack (shards: 1)', () => {
     template.resourceCountIs('AWS::CloudFormation::Stack', 1);
     for (const dept of ['claims', 'underwriting', 'customer-service']) {
-      expect(stack.governance.costCenter(dept).fleetCostCenter.shard).toBe(shardStack);
+      expect(stack.governance.costCenter(dept).fleetCostCenter.stack).toBe(shardStack);
     }
   });
 

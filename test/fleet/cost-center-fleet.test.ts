@@ -115,7 +115,7 @@ describe('CostCenterFleet', () => {
       parent.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
       parent.resourceCountIs('AWS::SNS::Topic', 1);
       for (const index of used) {
-        const shard = Template.fromStack(fleet.costCenter(names(12).find((n) => fleet.shardIndexOf(n) === index)!).shard);
+        const shard = Template.fromStack(fleet.costCenter(names(12).find((n) => fleet.shardIndexOf(n) === index)!).stack);
         shard.resourceCountIs('AWS::Lambda::Function', 0);
         shard.resourceCountIs('AWS::SNS::Topic', 0);
         shard.resourceCountIs('AWS::KMS::Key', 0);
@@ -124,7 +124,7 @@ describe('CostCenterFleet', () => {
 
     test('a profile batch per used batch slot, every member with the cost center\'s tags and a name of its own', () => {
       const members = app.synth().stacks.length >= 0 && names(12).flatMap((n) => {
-        const shard = Template.fromStack(fleet.costCenter(n).shard);
+        const shard = Template.fromStack(fleet.costCenter(n).stack);
         return Object.values(shard.findResources(PROFILE_BATCH_RESOURCE_TYPE)).flatMap((r) => r.Properties.Members);
       });
       const unique = new Map((members as any[]).map((m) => [m.Key, m]));
@@ -166,7 +166,7 @@ describe('CostCenterFleet', () => {
   test('the batch properties the fleet synthesizes, delivered as CloudFormation delivers them, are what the handler parses', () => {
     const { stack, fleet } = synthFleet({ shards: 1, costCenters: [...rows(['acme']), { name: 'globex', tags: { tenant: 'globex', tier: 'gold' }, profiles: { chat: SONNET, batch: NOVA } }], dashboard: false });
     Tags.of(stack).add('env', 'prod');
-    const batches = Object.values(Template.fromStack(fleet.costCenter('acme').shard).findResources(PROFILE_BATCH_RESOURCE_TYPE));
+    const batches = Object.values(Template.fromStack(fleet.costCenter('acme').stack).findResources(PROFILE_BATCH_RESOURCE_TYPE));
     const parsed = batches.map((r) => parseBatchProperties(deliveredProperties(r)));
     const members = parsed.flatMap((b) => b.members).sort((a, b) => a.key.localeCompare(b.key));
     expect(members.map((m) => [m.key, m.copyFrom, m.tags])).toEqual([
@@ -204,7 +204,7 @@ describe('CostCenterFleet', () => {
       dashboard: false,
       costCenters: rows(['acme'], { enforcement: BudgetEnforcement.denyInvocation({ roles: [role] }) }),
     });
-    const shard = Template.fromStack(fleet.costCenter('acme').shard);
+    const shard = Template.fromStack(fleet.costCenter('acme').stack);
     shard.resourceCountIs('AWS::Budgets::BudgetsAction', 1);
     const deny = JSON.stringify(Object.values(shard.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument));
     expect(deny).toMatch(/application-inference-profile\/",\{"Fn::GetAtt":\["Profiles\d\w+","Id[0-9a-f]{10}"\]/);
@@ -216,7 +216,7 @@ describe('CostCenterFleet', () => {
   test('Tags.of() and a TagPolicy reach every batched profile', () => {
     const { stack, fleet } = synthFleet({ shards: 2, costCenters: rows(['acme', 'globex']), dashboard: false });
     Tags.of(stack).add('env', 'prod');
-    const members = ['acme', 'globex'].flatMap((n) => Object.values(Template.fromStack(fleet.costCenter(n).shard)
+    const members = ['acme', 'globex'].flatMap((n) => Object.values(Template.fromStack(fleet.costCenter(n).stack)
       .findResources(PROFILE_BATCH_RESOURCE_TYPE)).flatMap((r) => r.Properties.Members));
     for (const m of members) expect(m.Tags).toEqual(expect.arrayContaining([{ Key: 'env', Value: 'prod' }]));
 

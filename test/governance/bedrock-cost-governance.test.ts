@@ -385,7 +385,7 @@ describe('BedrockCostGovernance', () => {
       expect(Object.keys(gov.costCenter('claims').profiles).sort()).toEqual(['chat', 'summarize']);
       expect(gov.costCenter('claims').cap?.dailyUsd).toBe(400);
       expect(gov.costCenter('research').budget).toBeUndefined();
-      const shard = Template.fromStack(gov.costCenter('claims').fleetCostCenter.shard);
+      const shard = Template.fromStack(gov.costCenter('claims').fleetCostCenter.stack);
       shard.hasResourceProperties('AWS::Budgets::BudgetsAction', { ApprovalModel: 'MANUAL' });
       expectSchemaValid(app);
 

@@ -1,0 +1,117 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Aws, DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging, FileAssetSource, Fn, ISynthesisSession,
+  Lazy, NestedStack, Names, Stack, StackSynthesizer,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { StackSetAsset } from './stackset-template';
+
+/**
+ * Synthesizes a template that member accounts deploy without a CDK bootstrap of their own (the
+ * same idea as aws-cdk-lib's `ProductStackSynthesizer`, aws-servicecatalog/lib/private): each file
+ * asset is published by `cdk deploy` with the *parent* stack (its bootstrap bucket, content-hash
+ * key) and read by the template from `<prefix>-<AWS::Region>` under the same key, where the
+ * parent copies it (`StackSetAssetReplication`). The template itself becomes a file asset of the
+ * parent, whose URL a stack set or Service Catalog product takes.
+ *
+ * Why not cdklabs/cdk-stacksets' `StackSetStackSynthesizer` (docs/design/organization-rollout.md
+ * §3.2): its object keys are derived from staged file names while its uploads use a fresh content
+ * fingerprint (issue #895, in aws-cdk-lib 2.254–2.258, which includes ours), it is an
+ * experimental 0.0.x dependency of every consumer in five languages, and it copies with a
+ * Python BucketDeployment per asset and bucket. Keeping the parent's content-hash key makes the
+ * key the template reads and the key copied the same by construction.
+ */
+class StackSetTemplateSynthesizer extends StackSynthesizer {
+  public readonly assets: StackSetAsset[] = [];
+  private templateLocation?: FileAssetLocation;
+
+  constructor(private readonly parent: Stack, private readonly bucketPrefix: string, private readonly templateFileName: string) {
+    super();
+  }
+
+  public get templateUrl(): string | undefined {
+    return this.templateLocation?.httpUrl;
+  }
+
+  public addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    const published = this.parent.synthesizer.addFileAsset(asset);
+    if (!this.assets.some((a) => a.objectKey === published.objectKey)) {
+      this.assets.push({ sourceBucketName: published.bucketName, objectKey: published.objectKey });
+    }
+    // resolved in the member account's stack: its own Region's bucket of the deploying account
+    const bucketName = Fn.join('-', [this.bucketPrefix, Aws.REGION]);
+    const httpUrl = Fn.join('', ['https://s3.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', bucketName, '/', published.objectKey]);
+    return { bucketName, objectKey: published.objectKey, httpUrl, s3ObjectUrl: `s3://${bucketName}/${published.objectKey}` };
+  }
+
+  public addDockerImageAsset(_asset: DockerImageAssetSource): DockerImageAssetLocation {
+    throw new Error(`${this.boundStack.node.path}: a stack set template cannot use container image assets `
+      + '(member accounts cannot pull from the deploying account\'s bootstrap repository)');
+  }
+
+  public synthesize(session: ISynthesisSession): void {
+    const template = JSON.stringify((this.boundStack as any)._toCloudFormation(), undefined, 1);
+    const sourceHash = crypto.createHash('sha256').update(template).digest('hex');
+    fs.writeFileSync(path.join(session.assembly.outdir, this.templateFileName), template);
+    this.templateLocation = this.parent.synthesizer.addFileAsset({
+      packaging: FileAssetPackaging.FILE,
+      sourceHash,
+      fileName: this.templateFileName,
+      displayName: `${this.boundStack.node.path} template`,
+    });
+  }
+}
+
+/**
+ * A stack whose template member accounts deploy through a stack set, a Service Catalog product or
+ * Customizations for Control Tower: defined inside the deploying (parent) stack, synthesized as a
+ * file asset of it, env-agnostic (every account and Region receives the same template), without
+ * nested stacks (a service-managed stack set refuses them) and with its file assets read from
+ * `<assetBucketPrefix>-<Region>`.
+ * @internal
+ */
+export class StackSetTemplateStack extends Stack {
+  /** The template's file name in the cloud assembly. */
+  public readonly stackSetTemplateFile: string;
+  private readonly templateSynthesizer: StackSetTemplateSynthesizer;
+
+  constructor(scope: Construct, id: string, props: { readonly assetBucketPrefix: string; readonly description?: string }) {
+    const parent = Stack.of(scope);
+    const fileName = `${Names.uniqueId(scope)}${id}.stackset.template.json`;
+    const synthesizer = new StackSetTemplateSynthesizer(parent, props.assetBucketPrefix, fileName);
+    super(scope, id, { synthesizer, description: props.description, analyticsReporting: false });
+    this.stackSetTemplateFile = fileName;
+    this.templateSynthesizer = synthesizer;
+    this.node.addValidation({ validate: () => nestedStacksIn(this) });
+  }
+
+  /** The template's https URL in the parent's asset bucket (known once the app is synthesized). */
+  public get templateUrl(): string {
+    return Lazy.string({
+      produce: () => {
+        const url = this.templateSynthesizer.templateUrl;
+        if (url === undefined) throw new Error(`${this.node.path}: the template URL is read before the template was synthesized`);
+        return url;
+      },
+    });
+  }
+
+  /** The file assets the template reads, as published with the parent. */
+  public get assets(): StackSetAsset[] {
+    return [...this.templateSynthesizer.assets];
+  }
+}
+
+/**
+ * A service-managed `AWS::CloudFormation::StackSet` refuses a template with
+ * `AWS::CloudFormation::Stack` ("Nested AWS::CloudFormation::Stack is not supported in service
+ * managed AWS::CloudFormation::StackSet": aws-cloudformation-resource-providers-cloudformation,
+ * aws-cloudformation-stackset/.../util/Validator.java).
+ */
+function nestedStacksIn(stack: Stack): string[] {
+  const nested = stack.node.findAll().filter((c: IConstruct) => NestedStack.isNestedStack(c) && c.nestedStackParent === stack);
+  return nested.map((n) => `nested stack ${n.node.path}: a template deployed by a service-managed stack set cannot hold nested stacks `
+    + '(CloudFormation refuses them); keep its constructs in the template (e.g. nestedStacks: false)');
+}
