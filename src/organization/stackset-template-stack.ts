@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Aws, DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging, FileAssetSource, Fn, ISynthesisSession,
-  Lazy, NestedStack, Names, Stack, StackSynthesizer,
+  Lazy, NestedStack, Stack, StackSynthesizer,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { StackSetAsset } from './stackset-template';
@@ -27,7 +27,7 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
   public readonly assets: StackSetAsset[] = [];
   private templateLocation?: FileAssetLocation;
 
-  constructor(private readonly parent: Stack, private readonly bucketPrefix: string, private readonly templateFileName: string) {
+  constructor(private readonly parent: Stack, private readonly bucketPrefix: string) {
     super();
   }
 
@@ -54,11 +54,13 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
   public synthesize(session: ISynthesisSession): void {
     const template = JSON.stringify((this.boundStack as any)._toCloudFormation(), undefined, 1);
     const sourceHash = crypto.createHash('sha256').update(template).digest('hex');
-    fs.writeFileSync(path.join(session.assembly.outdir, this.templateFileName), template);
+    // the stack's own template file name (unique in the assembly; not a stack artifact of it)
+    const fileName = this.boundStack.templateFile;
+    fs.writeFileSync(path.join(session.assembly.outdir, fileName), template);
     this.templateLocation = this.parent.synthesizer.addFileAsset({
       packaging: FileAssetPackaging.FILE,
       sourceHash,
-      fileName: this.templateFileName,
+      fileName,
       displayName: `${this.boundStack.node.path} template`,
     });
   }
@@ -73,16 +75,12 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
  * @internal
  */
 export class StackSetTemplateStack extends Stack {
-  /** The template's file name in the cloud assembly. */
-  public readonly stackSetTemplateFile: string;
   private readonly templateSynthesizer: StackSetTemplateSynthesizer;
 
   constructor(scope: Construct, id: string, props: { readonly assetBucketPrefix: string; readonly description?: string }) {
     const parent = Stack.of(scope);
-    const fileName = `${Names.uniqueId(scope)}${id}.stackset.template.json`;
-    const synthesizer = new StackSetTemplateSynthesizer(parent, props.assetBucketPrefix, fileName);
+    const synthesizer = new StackSetTemplateSynthesizer(parent, props.assetBucketPrefix);
     super(scope, id, { synthesizer, description: props.description, analyticsReporting: false });
-    this.stackSetTemplateFile = fileName;
     this.templateSynthesizer = synthesizer;
     this.node.addValidation({ validate: () => nestedStacksIn(this) });
   }
