@@ -153,6 +153,27 @@ describe('CostCenterFleet', () => {
     });
   });
 
+  describe('nestedStacks: false (templates for stack sets, Service Catalog, CfCT)', () => {
+    test('every cost center stays in the fleet\'s stack, under the same shard constructs; the dashboard too', () => {
+      const { stack, fleet } = synthFleet({ costCenters: rows(names(6)), nestedStacks: false, dashboardNameSuffix: 'eu-west-1' });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::CloudFormation::Stack', 0);
+      template.resourceCountIs('AWS::Budgets::Budget', 6);
+      for (const n of names(6)) {
+        expect(fleet.costCenter(n).stack).toBe(stack);
+        expect(fleet.costCenter(n).shard).toBeUndefined();
+      }
+      const dashboards = Object.values<any>(template.findResources('AWS::CloudWatch::Dashboard'));
+      expect(dashboards.length).toBeGreaterThan(0);
+      for (const d of dashboards) expect(d.Properties.DashboardName).toMatch(/^[A-Za-z0-9_-]+-eu-west-1$/);
+    });
+
+    test('past 500 resources in the one template, synth fails naming the count and the remedy', () => {
+      const { app } = synthFleet({ costCenters: rows(names(130)), nestedStacks: false, dashboard: false });
+      expect(() => app.synth()).toThrow(/nestedStacks: false puts \d{3} resources \(130 cost centers and the rest of stack Fleet\) into one template; a template holds at most 500/);
+    });
+  });
+
   test('a fleet without profiles deploys no provider, waiter or pacing table; the provider comes with the first profile', () => {
     const { stack, fleet } = synthFleet({ costCenters: [{ name: 'acme', tags: { tenant: 'acme' }, monthlyBudget: 10 }], dashboard: false });
     expect(fleet.provider).toBeUndefined();
