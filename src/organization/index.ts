@@ -2,3 +2,5 @@ export * from './central-cost-controls';
 export * from './account-vending-hook';
 export * from './stackset-template';
 export * from './cost-governance-baseline';
+export * from './organization-rollout';
+export { RolloutWaveInput, RolloutWaveEstimate } from './stackset-quotas';

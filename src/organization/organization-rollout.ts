@@ -6,7 +6,7 @@ import {
 import { checkPreferences } from './account-vending-validation';
 import { CostGovernanceBaseline } from './cost-governance-baseline';
 import { StackSetAssetReplication } from './stackset-asset-replication';
-import { STACKSET_QUOTAS } from './stackset-quotas';
+import { estimateRolloutWave, RolloutWaveEstimate, RolloutWaveInput, STACKSET_QUOTAS } from './stackset-quotas';
 import { IStackSetTemplate } from './stackset-template';
 import { STACK_SET_NAME } from '../contracts/account-vending';
 import { ManagementAccount } from '../util/management-account';
@@ -127,6 +127,17 @@ const OU_OR_ROOT = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
  * });
  */
 export class OrganizationRollout extends Construct {
+  /**
+   * How long one operation of a stack set over N accounts and R Regions takes at most, without
+   * throttling: concurrency per Region C from the preferences (a percentage rounded down, at
+   * least 1; STRICT caps it at the failure tolerance + 1; the 10,000 operations per Region are
+   * shared by the stack sets running at once), ceil(N / C) × the minutes of one stack instance per
+   * Region, summed over the Regions when SEQUENTIAL (docs/organization.md).
+   */
+  public static estimateWave(input: RolloutWaveInput): RolloutWaveEstimate {
+    return estimateRolloutWave(input);
+  }
+
   /** The stack set. */
   public readonly stackSet: CfnStackSet;
   /** The stack set's name. */

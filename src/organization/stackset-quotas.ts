@@ -19,7 +19,7 @@ export const STACKSET_QUOTAS = {
   organizationalUnitsPerCall: 50,
 } as const;
 
-/** What a rollout wave's duration depends on. */
+/** What a rollout wave's duration depends on (OrganizationRollout.estimateWave). */
 export interface RolloutWaveInput {
   /** Accounts in the target OUs. */
   readonly accounts: number;
