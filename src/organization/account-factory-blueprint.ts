@@ -189,7 +189,7 @@ export class AccountFactoryBlueprint extends Construct {
     const management = ManagementAccount.of(this);
     if (management !== undefined && !Token.isUnresolved(stack.account) && stack.account === management) {
       Annotations.of(this).addWarningV2('cdk-bedrock-cost-governance:blueprintHubIsManagementAccount',
-        `The blueprint hub is the management account: Control Tower "strongly recommend[s] that you do not use the AWS Control Tower management account `
+        'The blueprint hub is the management account: Control Tower "strongly recommend[s] that you do not use the AWS Control Tower management account '
         + `as your blueprint hub account" (${AFC_DOC}).`);
     }
 

@@ -123,11 +123,10 @@ export class ControlTowerBlueprintAccessRole extends Construct {
     }
 
     const controlTowerAdmin = `arn:${Aws.PARTITION}:iam::${management}:role/service-role/AWSControlTowerAdmin`;
-    const principals = [controlTowerAdmin, ...additional].map(arn => new iam.ArnPrincipal(arn));
     const role = new iam.Role(this, 'Resource', {
       roleName: BLUEPRINT_ACCESS_ROLE_NAME,
       description: 'Lets AWS Control Tower (Account Factory Customization) share this hub account\'s blueprint products with vended accounts',
-      assumedBy: new iam.CompositePrincipal(...principals),
+      assumedBy: new TrustedPrincipalArns([controlTowerAdmin, ...additional]),
       managedPolicies: REQUIRED_MANAGED_POLICIES.map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
     });
     for (const policy of REQUIRED_MANAGED_POLICIES) {
@@ -154,6 +153,28 @@ export class ControlTowerBlueprintAccessRole extends Construct {
           + `the role name ${BLUEPRINT_ACCESS_ROLE_NAME} is fixed by Control Tower, so there is one per account`);
       }
     }
+  }
+}
+
+/**
+ * Several principal ARNs in one trust statement (`"AWS": [a, b]`), as Control Tower's example trust
+ * policy has them; `CompositePrincipal` would write one statement per principal.
+ */
+class TrustedPrincipalArns extends iam.PrincipalBase {
+  constructor(private readonly arns: string[]) {
+    super();
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return new iam.PrincipalPolicyFragment({ AWS: this.arns });
+  }
+
+  public dedupeString(): string | undefined {
+    return undefined;
+  }
+
+  public toString(): string {
+    return `TrustedPrincipalArns(${this.arns.length})`;
   }
 }
 
