@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Annotations, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { IStackSetTemplate } from './stackset-template';
@@ -150,7 +150,7 @@ export class AccountFactoryBlueprint extends Construct {
    * resource's `ProvisioningArtifactIds` attribute (one artifact, so one ID).
    */
   public readonly provisioningArtifactId: string;
-  /** The name of the provisioning artifact: `versionName`, or the name derived from the template. */
+  /** The name of the provisioning artifact: `versionName`, or the name derived from the template (`v-<hash>`, a literal). */
   public readonly versionName: string;
   /** The prefix of the asset buckets the template reads from (`<assetBucketPrefix>-<Region>`, hub account). */
   public readonly assetBucketPrefix: string;
@@ -196,7 +196,7 @@ export class AccountFactoryBlueprint extends Construct {
     this.assetBucketPrefix = template.assetBucketPrefix;
     this.parameterNames = [...template.parameterNames];
     this.requiredAssetRegions = template.assets.length === 0 ? [] : unique([homeRegion, ...governed]);
-    this.versionName = props.versionName ?? Lazy.uncachedString({ produce: (context: IResolveContext) => contentVersionName(context, template) });
+    this.versionName = props.versionName ?? contentVersionName(stack, template);
 
     this.product = new servicecatalog.CloudFormationProduct(this, 'Product', {
       productName,
@@ -237,12 +237,13 @@ export class AccountFactoryBlueprint extends Construct {
 }
 
 /**
- * `v-` and 12 hex digits of a SHA-256 over the resolved template URL and asset keys. The URL of a
- * CDK-published template holds its content hash, so a changed template gives a new name; tokens
- * (partition, bucket names) are hashed in their resolved, deterministic form.
+ * `v-` and 12 hex digits of a SHA-256 over the template URL and asset keys. The URL of a
+ * CDK-published template holds its content hash, so a changed template gives a new name. Tokens
+ * (Region, partition, bucket names) are hashed in their resolved CloudFormation form, which is
+ * deterministic, so the name is a literal even when the URL is not.
  */
-function contentVersionName(context: IResolveContext, template: IStackSetTemplate): string {
-  const material = context.resolve({
+function contentVersionName(stack: Stack, template: IStackSetTemplate): string {
+  const material = stack.resolve({
     url: template.templateUrl,
     assets: template.assets.map(a => a.objectKey),
   });

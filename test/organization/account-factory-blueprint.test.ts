@@ -153,9 +153,10 @@ describe('validation', () => {
     const { blueprint } = blueprintIn({ template, controlTowerHomeRegion: HOME }, stack);
     expect(blueprint.requiredAssetRegions).toEqual([HOME]);
     expect(artifactOf(stack).Name).toMatch(/^v-[0-9a-f]{12}$/);
+    expect(artifactOf(stack).Name).toBe(blueprint.versionName);
     const agnostic = blueprintIn({ template }, hubStack({ envAgnostic: true })).blueprint;
     expect(agnostic.requiredAssetRegions).toHaveLength(1);
-    expect(agnostic.node.scope && Stack.of(agnostic).resolve(agnostic.requiredAssetRegions[0])).toEqual({ Ref: 'AWS::Region' });
+    expect(Stack.of(agnostic).resolve(agnostic.requiredAssetRegions[0])).toEqual({ Ref: 'AWS::Region' });
   });
 
   test('a hub in the management account is warned about', () => {
