@@ -21,7 +21,7 @@ import { propError } from '../util/validation';
 const AFC_SETUP_DOC = 'https://docs.aws.amazon.com/controltower/latest/userguide/afc-setup-steps.html';
 
 /** The one name Control Tower assumes in the hub account. */
-export const BLUEPRINT_ACCESS_ROLE_NAME = 'AWSControlTowerBlueprintAccess';
+const BLUEPRINT_ACCESS_ROLE_NAME = 'AWSControlTowerBlueprintAccess';
 
 /** The AWS managed policies Control Tower requires on the role (see {@link AFC_SETUP_DOC}). */
 const REQUIRED_MANAGED_POLICIES = ['AWSServiceCatalogAdminFullAccess', 'AmazonS3ReadOnlyAccess'];
