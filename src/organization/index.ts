@@ -4,3 +4,5 @@ export * from './stackset-template';
 export * from './cost-governance-baseline';
 export * from './organization-rollout';
 export { RolloutWaveInput, RolloutWaveEstimate } from './stackset-quotas';
+export * from './account-factory-blueprint';
+export * from './blueprint-access-role';
