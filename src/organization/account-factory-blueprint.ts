@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { IStackSetTemplate } from './stackset-template';
 import { ManagementAccount } from '../util/management-account';
+import { checkHomeRegion } from '../util/region-guard';
 import { propError, REGION_NAME } from '../util/validation';
 
 /**
@@ -150,7 +151,7 @@ export class AccountFactoryBlueprint extends Construct {
    * resource's `ProvisioningArtifactIds` attribute (one artifact, so one ID).
    */
   public readonly provisioningArtifactId: string;
-  /** The name of the provisioning artifact: `versionName`, or the name derived from the template (`v-<hash>`, a literal). */
+  /** The name of the provisioning artifact: `versionName`, or the name derived from the template (`v-<hash>`, a token resolved at synth). */
   public readonly versionName: string;
   /** The prefix of the asset buckets the template reads from (`<assetBucketPrefix>-<Region>`, hub account). */
   public readonly assetBucketPrefix: string;
@@ -181,7 +182,8 @@ export class AccountFactoryBlueprint extends Construct {
     if (!Token.isUnresolved(template.templateUrl) && !/^https:\/\/\S+$/.test(template.templateUrl)) {
       throw propError(this, 'template.templateUrl', `'${template.templateUrl}' must be an https URL (LoadTemplateFromURL takes an S3 or GitHub URL)`);
     }
-    const homeRegion = this.checkHomeRegion(props.controlTowerHomeRegion);
+    const homeRegion = checkHomeRegion(this, 'controlTowerHomeRegion', props.controlTowerHomeRegion,
+      `AFC blueprint products must be in the hub account in the landing zone's home Region (${AFC_DOC})`);
     const governed = props.governedRegions ?? [];
     governed.forEach((region, i) => {
       if (!Token.isUnresolved(region) && !REGION_NAME.test(region)) throw propError(this, `governedRegions[${i}]`, `'${region}' is not a Region name`);
@@ -222,32 +224,25 @@ export class AccountFactoryBlueprint extends Construct {
       throw propError(this, prop, `must be ${limit.min}–${limit.max} characters long (got ${value.length}; ${LIMITS_SOURCE})`);
     }
   }
-
-  /** @returns the home Region: the given one (checked against the stack's), else the stack's Region */
-  private checkHomeRegion(homeRegion: string | undefined): string {
-    const region = Stack.of(this).region;
-    if (homeRegion === undefined || Token.isUnresolved(homeRegion)) return homeRegion ?? region;
-    if (!REGION_NAME.test(homeRegion)) throw propError(this, 'controlTowerHomeRegion', `'${homeRegion}' is not a Region name`);
-    if (!Token.isUnresolved(region) && region !== homeRegion) {
-      throw propError(this, 'controlTowerHomeRegion', `is ${homeRegion}, but the stack deploys to ${region}: AFC blueprint products must be in the `
-        + `hub account in the landing zone's home Region (${AFC_DOC})`);
-    }
-    return homeRegion;
-  }
 }
 
 /**
  * `v-` and 12 hex digits of a SHA-256 over the template URL and asset keys. The URL of a
  * CDK-published template holds its content hash, so a changed template gives a new name. Tokens
  * (Region, partition, bucket names) are hashed in their resolved CloudFormation form, which is
- * deterministic, so the name is a literal even when the URL is not.
+ * deterministic. Computed when the product is synthesized: a `CostGovernanceBaseline`'s URL is
+ * known only once its template is (the template stack synthesizes before its parent).
  */
 function contentVersionName(stack: Stack, template: IStackSetTemplate): string {
-  const material = stack.resolve({
-    url: template.templateUrl,
-    assets: template.assets.map(a => a.objectKey),
+  return Lazy.string({
+    produce: () => {
+      const material = stack.resolve({
+        url: template.templateUrl,
+        assets: template.assets.map(a => a.objectKey),
+      });
+      return `v-${createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 12)}`;
+    },
   });
-  return `v-${createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 12)}`;
 }
 
 function defaultDescription(template: IStackSetTemplate): string {

@@ -16,8 +16,9 @@ import { createKey } from '../util/keys';
 import { ManagementAccount } from '../util/management-account';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
+import { checkHomeRegion } from '../util/region-guard';
 import { recurringScheduleProblem, scheduleInvocation } from '../util/schedule';
-import { propError, REGION_NAME } from '../util/validation';
+import { propError } from '../util/validation';
 
 /** Whom the hook acts as in the StackSets API (`CallAs`). */
 export enum StackSetCallAs {
@@ -144,7 +145,7 @@ export class AccountVendingHook extends Construct {
     const schedule = props.reconcileSchedule ?? 'rate(1 day)';
     const scheduleProblem = recurringScheduleProblem(schedule);
     if (scheduleProblem) throw propError(this, 'reconcileSchedule', scheduleProblem);
-    this.checkHomeRegion(props.controlTowerHomeRegion);
+    checkHomeRegion(this, 'controlTowerHomeRegion', props.controlTowerHomeRegion, 'Control Tower\'s lifecycle events arrive in the home Region only');
     const management = ManagementAccount.of(this);
     const selfStackSets = props.stackSets.filter(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.SELF);
     if (selfStackSets.length > 0 && management !== undefined && !Token.isUnresolved(stack.account) && stack.account !== management) {
@@ -226,16 +227,6 @@ export class AccountVendingHook extends Construct {
       description: `Reconciles the stack instances of every account under the stack sets' OUs (${this.node.path})`,
       roleDescription: 'Lets EventBridge Scheduler run the account vending hook\'s reconcile',
     });
-  }
-
-  private checkHomeRegion(homeRegion: string | undefined): void {
-    if (homeRegion === undefined || Token.isUnresolved(homeRegion)) return;
-    if (!REGION_NAME.test(homeRegion)) throw propError(this, 'controlTowerHomeRegion', `'${homeRegion}' is not a Region name`);
-    const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && region !== homeRegion) {
-      throw propError(this, 'controlTowerHomeRegion', `is ${homeRegion}, but the stack deploys to ${region}: `
-        + 'Control Tower\'s lifecycle events arrive in the home Region only');
-    }
   }
 
   /** An encrypted queue for events EventBridge could not deliver and invocations that failed after Lambda's retries. */

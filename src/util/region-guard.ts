@@ -1,4 +1,6 @@
 import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { propError, REGION_NAME } from './validation';
 
 /**
  * Synth-time guard for CloudFormation resource types that are registered in some Regions only.
@@ -152,4 +154,20 @@ export function guardRegion(resource: CfnResource): void {
     return;
   }
   throw new Error(`${resource.node.path}: ${where}; this stack deploys to ${region}, where CloudFormation would fail with "Unrecognized resource types": ${fix}`);
+}
+
+/**
+ * A construct that must be deployed in a given Region (a Control Tower landing zone's home
+ * Region): checks the Region's name and that the stack's Region, when known, is that one.
+ * @param why what ties the construct to the Region, for the message
+ * @returns the given Region, else the stack's (possibly a token)
+ */
+export function checkHomeRegion(scope: IConstruct, prop: string, homeRegion: string | undefined, why: string): string {
+  const region = Stack.of(scope).region;
+  if (homeRegion === undefined || Token.isUnresolved(homeRegion)) return homeRegion ?? region;
+  if (!REGION_NAME.test(homeRegion)) throw propError(scope, prop, `'${homeRegion}' is not a Region name`);
+  if (!Token.isUnresolved(region) && region !== homeRegion) {
+    throw propError(scope, prop, `is ${homeRegion}, but the stack deploys to ${region}: ${why}`);
+  }
+  return homeRegion;
 }

@@ -4,6 +4,7 @@ import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { AccountFactoryBlueprint, AccountFactoryBlueprintProps } from '../../src/organization/account-factory-blueprint';
 import { ControlTowerBlueprintAccessRole } from '../../src/organization/blueprint-access-role';
 import { IStackSetTemplate } from '../../src/organization/stackset-template';
+import { CostAllocationTagSchema, CostGovernanceBaseline, ModelSource } from '../../src';
 import { ManagementAccount } from '../../src/util/management-account';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
@@ -153,7 +154,7 @@ describe('validation', () => {
     const { blueprint } = blueprintIn({ template, controlTowerHomeRegion: HOME }, stack);
     expect(blueprint.requiredAssetRegions).toEqual([HOME]);
     expect(artifactOf(stack).Name).toMatch(/^v-[0-9a-f]{12}$/);
-    expect(artifactOf(stack).Name).toBe(blueprint.versionName);
+    expect(artifactOf(stack).Name).toBe(stack.resolve(blueprint.versionName));
     const agnostic = blueprintIn({ template }, hubStack({ envAgnostic: true })).blueprint;
     expect(agnostic.requiredAssetRegions).toHaveLength(1);
     expect(Stack.of(agnostic).resolve(agnostic.requiredAssetRegions[0])).toEqual({ Ref: 'AWS::Region' });
@@ -237,5 +238,33 @@ describe('the hub stack', () => {
     new AccountFactoryBlueprint(stack, 'Blueprint', { template: baseline(), portfolio, controlTowerHomeRegion: HOME });
     expectSchemaValid(stack);
     expectNagClean(stack);
+  });
+});
+
+describe('blueprint of a CostGovernanceBaseline', () => {
+  function hubWithBaseline(budget: number) {
+    const stack = hubStack({ management: MANAGEMENT });
+    const template = new CostGovernanceBaseline(stack, 'Baseline', {
+      tagSchema: CostAllocationTagSchema.standard({ departments: ['platform'] }),
+      homeRegion: HOME,
+      assetBucketPrefix: 'bedrock-governance-assets',
+      costCenters: [{ name: 'platform', tags: { dept: 'platform' }, monthlyBudget: budget,
+        profiles: { chat: ModelSource.fromString('eu.anthropic.claude-sonnet-4-5-20250929-v1:0') } }],
+    });
+    const blueprint = new AccountFactoryBlueprint(stack, 'Blueprint', { template, controlTowerHomeRegion: HOME });
+    return { stack, template, blueprint };
+  }
+
+  test('the product loads the baseline template published with the hub stack; its version follows the template\'s content', () => {
+    const first = hubWithBaseline(500);
+    const artifact = artifactOf(first.stack);
+    expect((artifact.Info as any).LoadTemplateFromURL).toEqual(first.stack.resolve(first.template.templateUrl));
+    expect(JSON.stringify((artifact.Info as any).LoadTemplateFromURL)).toMatch(new RegExp(`${ASSETS}/[0-9a-f]{64}\\.json`));
+    expect(first.blueprint.requiredAssetRegions).toEqual([HOME]);
+    const same = artifactOf(hubWithBaseline(500).stack);
+    const changed = artifactOf(hubWithBaseline(900).stack);
+    expect(same.Name).toBe(artifact.Name);
+    expect(changed.Name).not.toBe(artifact.Name);
+    expect(changed.Name).toMatch(/^v-[0-9a-f]{12}$/);
   });
 });
