@@ -3,9 +3,9 @@
  * client per Region, each copy signed for its destination's Region.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CfnEvent } from '../../../lambda/shared/cfn-event';
 import { onEvent } from '../../../lambda/asset-replication/on-event';
 import { MAX_COPY_OBJECT_BYTES, replicateAssets, ReplicationContext } from '../../../lambda/asset-replication/replicate';
+import { CfnEvent } from '../../../lambda/shared/cfn-event';
 import { silentLogger } from '../../../lambda/shared/log';
 import { AwsFake, startAwsFake } from '../../fakes/aws';
 
@@ -54,11 +54,22 @@ const spec = (keys = [KEY_A, KEY_B], regions = REGIONS) => ({
   bucketOwner: ACCOUNT,
 });
 
-const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', ResponseURL: '...', StackId: 's', RequestId: 'r',
-  LogicalResourceId: 'Replication', ResourceType: 'Custom::StackSetAssetReplication' };
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x',
+  ResponseURL: '...',
+  StackId: 's',
+  RequestId: 'r',
+  LogicalResourceId: 'Replication',
+  ResourceType: 'Custom::StackSetAssetReplication',
+};
 const properties = (extra: Record<string, unknown> = {}) => ({
-  ServiceToken: base.ServiceToken, SchemaVersion: '1', BucketPrefix: PREFIX, Regions: REGIONS,
-  Assets: [{ SourceBucketName: SOURCE, ObjectKey: KEY_A }], BucketOwner: ACCOUNT, ...extra,
+  ServiceToken: base.ServiceToken,
+  SchemaVersion: '1',
+  BucketPrefix: PREFIX,
+  Regions: REGIONS,
+  Assets: [{ SourceBucketName: SOURCE, ObjectKey: KEY_A }],
+  BucketOwner: ACCOUNT,
+  ...extra,
 });
 
 describe('replicateAssets', () => {
@@ -145,15 +156,17 @@ describe('replicateAssets', () => {
       concurrency: 2,
       s3For: (region) => {
         const client = ctx.s3For(region);
-        return { send: async (command: never) => {
-          running++;
-          peak = Math.max(peak, running);
-          try {
-            return await client.send(command);
-          } finally {
-            running--;
-          }
-        } } as unknown as S3Client;
+        return {
+          send: async (command: never) => {
+            running++;
+            peak = Math.max(peak, running);
+            try {
+              return await client.send(command);
+            } finally {
+              running--;
+            }
+          },
+        } as unknown as S3Client;
       },
     };
     for (const region of ['us-west-2', 'eu-central-1', 'ap-northeast-1']) fake.state.createBucket(`${PREFIX}-${region}`, { region });
@@ -163,10 +176,12 @@ describe('replicateAssets', () => {
 
   test('an object over 5 GB is refused before any copy, naming the asset and the limit (CopyObject copies at most 5 GB)', async () => {
     const sent: string[] = [];
-    const stub = { send: async (command: { constructor: { name: string } }) => {
-      sent.push(command.constructor.name);
-      return { ContentLength: MAX_COPY_OBJECT_BYTES + 1 };
-    } } as unknown as S3Client;
+    const stub = {
+      send: async (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return { ContentLength: MAX_COPY_OBJECT_BYTES + 1 };
+      },
+    } as unknown as S3Client;
     await expect(replicateAssets(spec([KEY_A], ['eu-west-1']), { ...ctx, s3For: () => stub })).rejects.toThrow(
       `asset s3://${SOURCE}/${KEY_A} is 5368709121 bytes: CopyObject copies at most 5 GB (5368709120 bytes); `
       + 'larger objects need a multipart copy (UploadPartCopy), which this replication does not do');
@@ -181,7 +196,10 @@ describe('onEvent', () => {
     const created = await onEvent({ ...base, RequestType: 'Create', ResourceProperties: properties() } as CfnEvent, ctx);
     expect(created).toEqual({ PhysicalResourceId: `stackset-assets:${PREFIX}`, Data: { Copied: '3', Skipped: '0' } });
     const updated = await onEvent({
-      ...base, RequestType: 'Update', PhysicalResourceId: created.PhysicalResourceId, OldResourceProperties: properties(),
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: created.PhysicalResourceId,
+      OldResourceProperties: properties(),
       ResourceProperties: properties({ Assets: [{ SourceBucketName: SOURCE, ObjectKey: KEY_A }, { SourceBucketName: SOURCE, ObjectKey: KEY_B }] }),
     } as CfnEvent, ctx);
     expect(updated).toEqual({ PhysicalResourceId: created.PhysicalResourceId, Data: { Copied: '3', Skipped: '3' } });
@@ -198,9 +216,13 @@ describe('onEvent', () => {
   });
 
   test('invalid properties fail before any call, naming each bad field', async () => {
-    const event = { ...base, RequestType: 'Create', ResourceProperties: properties({
-      Regions: ['eu-west-1', 'EU'], Assets: [{ SourceBucketName: SOURCE }], BucketOwner: '12', SchemaVersion: '2',
-    }) } as CfnEvent;
+    const event = {
+      ...base,
+      RequestType: 'Create',
+      ResourceProperties: properties({
+        Regions: ['eu-west-1', 'EU'], Assets: [{ SourceBucketName: SOURCE }], BucketOwner: '12', SchemaVersion: '2',
+      }),
+    } as CfnEvent;
     const error = await onEvent(event, ctx).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
