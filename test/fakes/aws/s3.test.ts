@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
-  CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, PutObjectCommandInput, S3Client,
+  CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, PutObjectCommandInput,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { AwsFake, fastRetries, startAwsFake } from './index';
 
