@@ -5,7 +5,7 @@ import { awscdk, javascript, JsonFile, TextFile } from 'projen';
 const CDK_VERSION = '2.257.0';
 
 /** The handlers bundled at library build time (lambda/<name>/index.ts → assets/lambda/<name>/index.js). */
-const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-batch', 'profile-provider', 'profile-resolver', 'spend-meter', 'tag-activator', 'account-vending-hook'];
+const HANDLERS = ['chargeback-report', 'invocation-logging', 'profile-batch', 'profile-provider', 'profile-resolver', 'spend-meter', 'tag-activator', 'account-vending-hook', 'asset-replication'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-cost-governance',

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
-  GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, PutObjectCommandInput, S3Client,
+  CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, PutObjectCommandInput,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { AwsFake, fastRetries, startAwsFake } from './index';
 
@@ -259,5 +260,76 @@ describe('faults', () => {
       retrying.destroy();
     }
     expect(fake.calls.summary()['s3:PutObject']).toMatchObject({ ok: 1, errors: { SlowDown: 3 } });
+  });
+});
+
+describe('CopyObject', () => {
+  const euClient = () => new S3Client({ ...fake.clientConfig({ region: 'eu-west-1' }), maxAttempts: 1 });
+
+  test('copies across Regions server-side (signed for the destination), keeping body, ETag and metadata, with the destination\'s encryption', async () => {
+    fake.state.createBucket('assets-eu-west-1', { region: 'eu-west-1', versioned: true });
+    const source = await put({ Key: 'abc.zip', Body: 'code', ContentType: 'application/zip', Metadata: { Hash: 'abc' } });
+    const eu = euClient();
+    const out = await eu.send(new CopyObjectCommand({ Bucket: 'assets-eu-west-1', Key: 'abc.zip', CopySource: 'reports/abc.zip' }));
+    expect(out.CopyObjectResult).toMatchObject({ ETag: source.ETag, ChecksumCRC32: source.ChecksumCRC32 });
+    expect(out.CopyObjectResult!.LastModified).toBeInstanceOf(Date);
+    expect(out.VersionId).toMatch(/^[A-Za-z0-9._]{32}$/);
+    expect(out.ServerSideEncryption).toBe('AES256');
+    const head = await eu.send(new HeadObjectCommand({ Bucket: 'assets-eu-west-1', Key: 'abc.zip' }));
+    expect(head).toMatchObject({ ContentType: 'application/zip', Metadata: { hash: 'abc' }, ContentLength: 4 });
+    expect(fake.state.objects('assets-eu-west-1')[0].body.toString()).toBe('code');
+    eu.destroy();
+  });
+
+  test('the request must be signed for the destination bucket\'s Region', async () => {
+    fake.state.createBucket('assets-eu-west-1', { region: 'eu-west-1' });
+    await put({ Key: 'abc.zip', Body: 'code' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'assets-eu-west-1', Key: 'abc.zip', CopySource: 'reports/abc.zip' })))
+      .rejects.toMatchObject({ name: 'AuthorizationHeaderMalformed' });
+  });
+
+  test('a missing source key is NoSuchKey, a missing source or destination bucket NoSuchBucket', async () => {
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports/missing' })))
+      .rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'nowhere/a' })))
+      .rejects.toMatchObject({ name: 'NoSuchBucket', BucketName: 'nowhere' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'nowhere', Key: 'b', CopySource: 'reports/a' })))
+      .rejects.toMatchObject({ name: 'NoSuchBucket', BucketName: 'nowhere' });
+  });
+
+  test('IAM: s3:GetObject on the source and s3:PutObject on the destination; a missing source without s3:ListBucket is AccessDenied', async () => {
+    await put({ Key: 'src/a b.zip', Body: 'x' });
+    fake.state.access().setIdentityPolicy([{ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::reports/dst/*'] }]);
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'dst/a', CopySource: 'reports/src/a%20b.zip' })))
+      .rejects.toMatchObject({ name: 'AccessDenied', message: expect.stringContaining('s3:GetObject on resource: arn:aws:s3:::reports/src/a b.zip') });
+    fake.state.access().setIdentityPolicy([{ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::reports/dst/*'] },
+      { actions: ['s3:GetObject'], resources: ['arn:aws:s3:::reports/src/*'] }]);
+    await s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'dst/a', CopySource: 'reports/src/a%20b.zip' }));
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'dst/b', CopySource: 'reports/src/missing' })))
+      .rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  });
+
+  test('ExpectedBucketOwner and ExpectedSourceBucketOwner of another account are AccessDenied', async () => {
+    await put({ Key: 'a', Body: 'x' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports/a', ExpectedBucketOwner: '111111111111' })))
+      .rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports/a', ExpectedSourceBucketOwner: '111111111111' })))
+      .rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'reports', Key: 'a', ExpectedBucketOwner: '111111111111' })))
+      .rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    await s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports/a', ExpectedBucketOwner: '123456789012' }));
+  });
+
+  test('copying an object onto itself unchanged is InvalidRequest; members the fake does not implement are NotImplemented', async () => {
+    await put({ Key: 'a', Body: 'x' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'a', CopySource: 'reports/a' })))
+      .rejects.toMatchObject({ name: 'InvalidRequest' });
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports/a', TaggingDirective: 'REPLACE' })))
+      .rejects.toMatchObject({ name: 'NotImplemented' });
+  });
+
+  test('the model is enforced: a CopySource without a key is refused', async () => {
+    await expect(s3.send(new CopyObjectCommand({ Bucket: 'reports', Key: 'b', CopySource: 'reports' })))
+      .rejects.toMatchObject({ name: 'InvalidArgument' });
   });
 });

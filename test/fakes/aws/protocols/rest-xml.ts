@@ -80,6 +80,13 @@ export class RestXmlProtocol implements WireProtocol {
     if (payload && shapeOf(this.model, shape!.members![payload].shape).type === 'blob') {
       body = (output[payload] as Buffer | undefined) ?? '';
       headers['content-type'] ??= 'binary/octet-stream';
+    } else if (payload) {
+      // a structure payload (CopyObject's CopyObjectResult) is the document's root element
+      const ref = shape!.members![payload];
+      const ns = this.model.metadata.xmlNamespace ?? `http://${this.model.metadata.endpointPrefix}.amazonaws.com/doc/${this.model.metadata.apiVersion}/`;
+      const root = ref.locationName ?? payload;
+      body = `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${ns}">${this.writer.members(ref.shape, (output[payload] ?? {}) as Record<string, unknown>)}</${root}>`;
+      headers['content-type'] = 'application/xml';
     } else if (shape && Object.values(shape.members ?? {}).some(ref => ref.location === undefined)) {
       const root = this.options.outputRootElements?.[operation] ?? `${operation}Result`;
       const ns = this.model.metadata.xmlNamespace ?? `http://${this.model.metadata.endpointPrefix}.amazonaws.com/doc/${this.model.metadata.apiVersion}/`;

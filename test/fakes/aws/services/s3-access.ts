@@ -53,6 +53,15 @@ export function bucketFor(ctx: RequestContext, name: string, action: string, res
   return bucket;
 }
 
+/**
+ * `ExpectedBucketOwner` / `ExpectedSourceBucketOwner`: "If the account ID that you provide does not
+ * match the actual owner of the bucket, the request fails with the HTTP status code 403 Forbidden
+ * (access denied)" (S3 API reference, e.g. API_HeadObject.html).
+ */
+export function checkExpectedOwner(bucket: StoredBucket, expected: string | undefined): void {
+  if (expected !== undefined && expected !== bucket.accountId) throw s3Error('AccessDenied', 'Access Denied', 403);
+}
+
 /** Refuses request members the fake does not implement, rather than ignoring them. */
 export function refuseUnsupported(input: object, members: readonly string[]): void {
   const given = members.filter(m => (input as Record<string, unknown>)[m] !== undefined);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { GetObjectOutput, GetObjectRequest, HeadObjectOutput, HeadObjectRequest, PutObjectOutput, PutObjectRequest } from '@aws-sdk/client-s3';
+import type {
+  CopyObjectOutput, CopyObjectRequest, GetObjectOutput, GetObjectRequest, HeadObjectOutput, HeadObjectRequest, PutObjectOutput, PutObjectRequest,
+} from '@aws-sdk/client-s3';
 import { randomString } from '../random-id';
 import { operation, RequestContext, ServiceDefinition } from '../service-definition';
-import { bucketFor, mayS3, refuseUnsupported, s3Arn, s3Error } from './s3-access';
+import { authorizeS3, bucketFor, checkExpectedOwner, mayS3, refuseUnsupported, s3Arn, s3Error } from './s3-access';
 import { CHECKSUM_ALGORITHMS, checksum, checksumMember } from './s3-checksums';
 import { listObjectsV2 } from './s3-listing';
 import type { StoredBucket, StoredObject } from '../state/object-store';
@@ -33,7 +35,7 @@ function kmsKeyArn(ctx: RequestContext, keyId: string): string {
  * the bucket's default key, or the AWS managed key), else the bucket's default (SSE-KMS with its
  * key, or SSE-S3 as S3 applies to every new object since January 2023).
  */
-function encryptionFor(input: PutInput, bucket: StoredBucket, ctx: RequestContext): { sse: string; kmsKeyId?: string } {
+function encryptionFor(input: Pick<PutInput, 'ServerSideEncryption' | 'SSEKMSKeyId'>, bucket: StoredBucket, ctx: RequestContext): { sse: string; kmsKeyId?: string } {
   const requested = input.ServerSideEncryption;
   if (requested === undefined) {
     if (input.SSEKMSKeyId !== undefined) {
@@ -77,6 +79,7 @@ function verifyChecksums(input: PutInput, body: Buffer): Record<string, string> 
 function putObject(input: PutInput, ctx: RequestContext): PutObjectOutput {
   const key = input.Key!;
   const bucket = bucketFor(ctx, input.Bucket!, 's3:PutObject', s3Arn(ctx, input.Bucket!, key));
+  checkExpectedOwner(bucket, input.ExpectedBucketOwner);
   refuseUnsupported(input, ['SSECustomerAlgorithm', 'SSECustomerKey', 'SSECustomerKeyMD5', 'IfMatch', 'WriteOffsetBytes', 'ObjectLockMode',
     'ObjectLockRetainUntilDate', 'ObjectLockLegalHoldStatus']);
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Error('KeyTooLongError', 'Your key is too long', 400, { Size: Buffer.byteLength(key), MaxSizeAllowed: MAX_KEY_BYTES });
@@ -130,6 +133,7 @@ function objectFor(input: GetObjectRequest | HeadObjectRequest, ctx: RequestCont
   const key = input.Key!;
   const action = input.VersionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
   const bucket = bucketFor(ctx, input.Bucket!, action, s3Arn(ctx, input.Bucket!, key));
+  checkExpectedOwner(bucket, input.ExpectedBucketOwner);
   refuseUnsupported(input, ['Range', 'PartNumber', 'IfMatch', 'IfNoneMatch', 'IfModifiedSince', 'IfUnmodifiedSince', 'SSECustomerAlgorithm',
     'SSECustomerKey', 'SSECustomerKeyMD5', 'ResponseCacheControl', 'ResponseContentDisposition', 'ResponseContentEncoding',
     'ResponseContentLanguage', 'ResponseContentType', 'ResponseExpires']);
@@ -166,7 +170,92 @@ function headOf(object: StoredObject, withChecksums: boolean): HeadObjectOutput 
   };
 }
 
-/** The S3 fake (rest-xml, path-style): PutObject, GetObject, HeadObject, ListObjectsV2. */
+/**
+ * `x-amz-copy-source`: `<bucket>/<key>` (an optional leading slash), URL-encoded, optionally
+ * `?versionId=<id>` (API_CopyObject.html, CopySource).
+ */
+function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+  const [path, query] = value.split('?', 2);
+  const decoded = decodeURIComponent(path.replace(/^\//, ''));
+  const slash = decoded.indexOf('/');
+  const versionId = query?.startsWith('versionId=') ? decodeURIComponent(query.slice('versionId='.length)) : undefined;
+  if (slash <= 0 || slash === decoded.length - 1 || (query !== undefined && versionId === undefined)) {
+    throw s3Error('InvalidArgument', 'Invalid copy source encoding.', 400, { ArgumentName: 'x-amz-copy-source', ArgumentValue: value });
+  }
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+/** The largest object one CopyObject copies (5 GB; larger ones need UploadPartCopy). */
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+
+/**
+ * CopyObject: a server-side copy, also from a bucket of another Region (the request is signed for
+ * the destination's Region; the source's Region is not checked). Needs `s3:PutObject` on the
+ * destination key and `s3:GetObject` (`s3:GetObjectVersion` with a versionId) on the source; a
+ * missing source is `NoSuchKey` for callers allowed `s3:ListBucket` on the source bucket, else
+ * `AccessDenied`. The copy keeps the source's body, ETag, checksums and (MetadataDirective COPY,
+ * the default) metadata and headers; encryption is the request's, else the destination bucket's
+ * default (not the source's). Copying an object onto itself without changing anything is S3's
+ * `InvalidRequest`. Conditional copies, SSE-C, tagging, ACLs and object lock are `NotImplemented`.
+ */
+function copyObject(input: CopyObjectRequest, ctx: RequestContext): CopyObjectOutput {
+  const key = input.Key!;
+  const bucket = bucketFor(ctx, input.Bucket!, 's3:PutObject', s3Arn(ctx, input.Bucket!, key));
+  checkExpectedOwner(bucket, input.ExpectedBucketOwner);
+  refuseUnsupported(input, ['CopySourceIfMatch', 'CopySourceIfModifiedSince', 'CopySourceIfNoneMatch', 'CopySourceIfUnmodifiedSince',
+    'CopySourceSSECustomerAlgorithm', 'CopySourceSSECustomerKey', 'CopySourceSSECustomerKeyMD5', 'SSECustomerAlgorithm', 'SSECustomerKey',
+    'SSECustomerKeyMD5', 'ObjectLockMode', 'ObjectLockRetainUntilDate', 'ObjectLockLegalHoldStatus', 'Tagging', 'TaggingDirective', 'ACL',
+    'GrantFullControl', 'GrantRead', 'GrantReadACP', 'GrantWriteACP', 'ChecksumAlgorithm', 'IfMatch', 'IfNoneMatch', 'WebsiteRedirectLocation']);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Error('KeyTooLongError', 'Your key is too long', 400, { Size: Buffer.byteLength(key), MaxSizeAllowed: MAX_KEY_BYTES });
+  const from = parseCopySource(input.CopySource!);
+  const sourceBucket = ctx.state.objectStore.bucket(from.bucket);
+  if (!sourceBucket) throw s3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: from.bucket });
+  authorizeS3(ctx, sourceBucket, from.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', s3Arn(ctx, from.bucket, from.key));
+  checkExpectedOwner(sourceBucket, input.ExpectedSourceBucketOwner);
+  const source = ctx.state.objectStore.get(from.bucket, from.key, from.versionId);
+  if (!source) {
+    if (from.versionId !== undefined && ctx.state.objectStore.get(from.bucket, from.key)) {
+      throw s3Error('NoSuchVersion', 'The specified version does not exist.', 404, { Key: from.key, VersionId: from.versionId });
+    }
+    if (!mayS3(ctx, sourceBucket, 's3:ListBucket', s3Arn(ctx, from.bucket))) throw s3Error('AccessDenied', 'Access Denied', 403);
+    throw s3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: from.key });
+  }
+  if (source.body.length > MAX_COPY_BYTES) {
+    throw s3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120', 400);
+  }
+  const replace = input.MetadataDirective === 'REPLACE';
+  if (from.bucket === bucket.name && from.key === key && !replace && input.ServerSideEncryption === undefined && input.StorageClass === undefined) {
+    throw s3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s '
+      + 'metadata, storage class, website redirect location or encryption attributes.');
+  }
+  const { sse, kmsKeyId } = encryptionFor(input, bucket, ctx);
+  const stored = ctx.state.objectStore.put({
+    ...source,
+    bucket: bucket.name,
+    key,
+    sse,
+    kmsKeyId,
+    versionId: bucket.versioned ? randomString(VERSION_ID_ALPHABET, 32) : undefined,
+    lastModified: new Date(Math.floor(ctx.now.getTime() / 1000) * 1000),
+    storageClass: input.StorageClass ?? 'STANDARD',
+    ...(replace ? {
+      contentType: input.ContentType ?? 'binary/octet-stream',
+      metadata: Object.fromEntries(Object.entries(input.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      contentEncoding: input.ContentEncoding,
+      cacheControl: input.CacheControl,
+      contentDisposition: input.ContentDisposition,
+    } : {}),
+  });
+  return {
+    CopyObjectResult: { ETag: stored.etag, LastModified: stored.lastModified, ...checksumOutput(stored) },
+    VersionId: stored.versionId,
+    CopySourceVersionId: source.versionId,
+    ServerSideEncryption: sse as CopyObjectOutput['ServerSideEncryption'],
+    SSEKMSKeyId: kmsKeyId,
+  };
+}
+
+/** The S3 fake (rest-xml, path-style): PutObject, CopyObject, GetObject, HeadObject, ListObjectsV2. */
 export function s3Service(): ServiceDefinition {
   return {
     key: 's3',
@@ -181,6 +270,7 @@ export function s3Service(): ServiceDefinition {
     outputRootElements: { ListObjectsV2: 'ListBucketResult' },
     handlers: {
       PutObject: operation(putObject),
+      CopyObject: operation(copyObject),
       GetObject: operation((input: GetObjectRequest, ctx): GetOutput => {
         const object = objectFor(input, ctx);
         return { ...headOf(object, input.ChecksumMode === 'ENABLED'), Body: object.body };
