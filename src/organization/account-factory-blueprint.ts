@@ -234,8 +234,10 @@ export class AccountFactoryBlueprint extends Construct {
  * known only once its template is (the template stack synthesizes before its parent).
  */
 function contentVersionName(stack: Stack, template: IStackSetTemplate): string {
-  return Lazy.string({
-    produce: () => {
+  return Lazy.uncachedString({
+    produce: (context) => {
+      // while the app is prepared the template's URL may not be known yet (see StackSetTemplateStack)
+      if (context.preparing) return 'v-pending';
       const material = stack.resolve({
         url: template.templateUrl,
         assets: template.assets.map(a => a.objectKey),

@@ -1,5 +1,6 @@
 import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { requireAssetBucketPrefix } from './organization-asset-bucket';
 import { StackSetAsset, IStackSetTemplate } from './stackset-template';
 import { StackSetTemplateStack } from './stackset-template-stack';
 import { CostCenterFleetOptions } from '../fleet/cost-center-fleet';
@@ -185,6 +186,8 @@ export class CostGovernanceBaseline extends Construct implements IStackSetTempla
     if (props.nestedStacks === true) {
       throw propError(this, 'nestedStacks', 'must not be true: a service-managed stack set refuses a template with nested stacks');
     }
+    // the bucket names `<prefix>-<Region>` must be valid S3 names in every Region
+    requireAssetBucketPrefix(this, 'assetBucketPrefix', props.assetBucketPrefix, []);
     this.homeRegion = props.homeRegion;
     this.assetBucketPrefix = props.assetBucketPrefix;
     this.parameterList = this.checkParameters(props.parameters ?? []);

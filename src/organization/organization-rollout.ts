@@ -144,8 +144,11 @@ export class OrganizationRollout extends Construct {
   public readonly stackSetName: string;
   /** The Regions of the stack instances. */
   public readonly regions: string[];
-  /** The copy of the template's file assets to every Region's asset bucket. */
-  public readonly assetReplication: StackSetAssetReplication;
+  /**
+   * The copy of the template's file assets to every Region's asset bucket.
+   * @default - none when the template has no file assets
+   */
+  public readonly assetReplication?: StackSetAssetReplication;
 
   private readonly callAs: StackSetCallAs;
 
@@ -178,7 +181,7 @@ export class OrganizationRollout extends Construct {
     this.callAs = props.callAs ?? StackSetCallAs.SELF;
     this.checkCaller();
 
-    this.assetReplication = new StackSetAssetReplication(this, 'Assets', {
+    this.assetReplication = props.template.assets.length === 0 ? undefined : new StackSetAssetReplication(this, 'Assets', {
       assets: props.template.assets,
       bucketPrefix: props.template.assetBucketPrefix,
       regions: this.regions,
@@ -219,7 +222,7 @@ export class OrganizationRollout extends Construct {
       parameters: Object.entries(props.parameters ?? {}).map(([parameterKey, parameterValue]) => ({ parameterKey, parameterValue })),
       stackInstancesGroup: groups,
     });
-    this.stackSet.node.addDependency(this.assetReplication);
+    if (this.assetReplication) this.stackSet.node.addDependency(this.assetReplication);
     this.node.addValidation({ validate: () => this.stackSetCount() });
     Annotations.of(this).addInfo(`stack set ${this.stackSetName}: needs trusted access of StackSets with AWS Organizations `
       + (this.callAs === StackSetCallAs.DELEGATED_ADMIN ? 'and this account registered as a StackSets delegated administrator' : '(enabled from the management account)')

@@ -66,6 +66,9 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
   }
 }
 
+/** What the template URL resolves to while the app is prepared (never rendered into a template). */
+const PENDING_URL = 'https://pending.invalid/stackset-template.json';
+
 /**
  * A stack whose template member accounts deploy through a stack set, a Service Catalog product or
  * Customizations for Control Tower: defined inside the deploying (parent) stack, synthesized as a
@@ -85,13 +88,20 @@ export class StackSetTemplateStack extends Stack {
     this.node.addValidation({ validate: () => nestedStacksIn(this) });
   }
 
-  /** The template's https URL in the parent's asset bucket (known once the app is synthesized). */
+  /**
+   * The template's https URL in the parent's asset bucket: known once the template is
+   * synthesized, which happens before its parent's (children first). While the app is still
+   * being prepared (CDK resolves every token once to find references) it is a placeholder;
+   * rendering it before the template was synthesized — from a stack synthesized earlier — fails.
+   */
   public get templateUrl(): string {
-    return Lazy.string({
-      produce: () => {
+    return Lazy.uncachedString({
+      produce: (context) => {
         const url = this.templateSynthesizer.templateUrl;
-        if (url === undefined) throw new Error(`${this.node.path}: the template URL is read before the template was synthesized`);
-        return url;
+        if (url !== undefined) return url;
+        if (context.preparing) return PENDING_URL;
+        throw new Error(`${this.node.path}: the template URL is read before the template was synthesized `
+          + '(use it in the stack that defines the template, or in a stack synthesized after it)');
       },
     });
   }
