@@ -4,10 +4,12 @@
  * test feeds its synthesized properties to {@link parseReplicationProperties}, so that the two sides
  * cannot drift.
  */
+import {
+  ASSET_REPLICATION_SCHEMA_VERSION, assetBucketName, MAX_ASSET_BUCKET_PREFIX_LENGTH, MAX_OBJECT_KEY_BYTES,
+} from '../../src/contracts/asset-replication';
 import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properties';
 
-/** The newest property schema this handler understands. */
-export const ASSET_REPLICATION_SCHEMA_VERSION = 1;
+export { ASSET_REPLICATION_SCHEMA_VERSION };
 
 /** One asset: where the CDK published it, and the key it keeps in every Region's asset bucket. */
 export interface ReplicatedAsset {
@@ -25,10 +27,7 @@ export interface ReplicationSpec {
   readonly bucketOwner?: string;
 }
 
-/** The name scheme of the asset buckets (the construct's `organizationAssetBucketName`). */
-export function assetBucketName(prefix: string, region: string): string {
-  return `${prefix}-${region}`;
-}
+export { assetBucketName };
 
 const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
@@ -43,8 +42,8 @@ export function parseReplicationProperties(props: Record<string, unknown> | unde
   if (version) problems.push(version);
 
   const prefix = p.BucketPrefix;
-  if (typeof prefix !== 'string' || !/^[a-z0-9][a-z0-9-]{0,46}$/.test(prefix)) {
-    problems.push(`BucketPrefix '${String(prefix)}' must be 1–47 lowercase letters, digits or hyphens, starting with a letter or digit`);
+  if (typeof prefix !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(prefix) || prefix.length > MAX_ASSET_BUCKET_PREFIX_LENGTH) {
+    problems.push(`BucketPrefix '${String(prefix)}' must be 1–${MAX_ASSET_BUCKET_PREFIX_LENGTH} lowercase letters, digits or hyphens, starting with a letter or digit`);
   }
 
   const regions: string[] = [];
@@ -67,8 +66,8 @@ export function parseReplicationProperties(props: Record<string, unknown> | unde
       const bucket = asset.SourceBucketName;
       const key = asset.ObjectKey;
       if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket)) problems.push(`Assets[${i}].SourceBucketName '${String(bucket)}' must be a bucket name`);
-      if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024) {
-        problems.push(`Assets[${i}].ObjectKey '${String(key)}' must be an S3 key of 1–1,024 bytes`);
+      if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > MAX_OBJECT_KEY_BYTES) {
+        problems.push(`Assets[${i}].ObjectKey '${String(key)}' must be an S3 key of 1–${MAX_OBJECT_KEY_BYTES.toLocaleString('en-US')} bytes`);
       }
       if (typeof bucket === 'string' && typeof key === 'string') assets.push({ sourceBucketName: bucket, objectKey: key });
     });

@@ -3,12 +3,12 @@ import { Construct, IConstruct } from 'constructs';
 import { requireAssetBucketPrefix } from './organization-asset-bucket';
 import { StackSetAsset, IStackSetTemplate } from './stackset-template';
 import { StackSetTemplateStack } from './stackset-template-stack';
+import { ProfileResolverOptions } from '../catalog/profile-resolver';
 import { CostCenterFleetOptions } from '../fleet/cost-center-fleet';
 import { BedrockCostGovernance, GovernedCostCenter } from '../governance/bedrock-cost-governance';
 import { CostCenterTable } from '../governance/cost-center-table';
 import { CostCenterTableRow } from '../governance/cost-center-table-row';
 import { SpendMeterProps } from '../metering/spend-meter';
-import { ProfileResolverOptions } from '../catalog/profile-resolver';
 import { CostAllocationTagSchema } from '../tags/cost-allocation-tag-schema';
 import { propError, REGION_NAME } from '../util/validation';
 

@@ -2,22 +2,12 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { assetBucketName, LONGEST_REGION_NAME, MAX_ASSET_BUCKET_PREFIX_LENGTH as MAX_PREFIX } from '../contracts/asset-replication';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { isToken, propError } from '../util/validation';
 
-/**
- * The longest Region name the prefix must leave room for: `us-isof-south-1` (15 characters; the
- * commercial Regions are at most 14, e.g. `ap-southeast-7`). A new Region with a longer name is
- * still checked exactly where the bucket is made.
- */
-const LONGEST_REGION_NAME = 'us-isof-south-1';
-
-/**
- * The longest bucket prefix: a bucket name is at most 63 characters (S3 general purpose bucket
- * naming rules, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), and
- * `<prefix>-<Region>` must fit for every Region: 63 − 1 − 15 = 47.
- */
-export const MAX_ASSET_BUCKET_PREFIX_LENGTH = 63 - 1 - LONGEST_REGION_NAME.length;
+/** The longest bucket prefix (47): see the contract. */
+export const MAX_ASSET_BUCKET_PREFIX_LENGTH = MAX_PREFIX;
 
 /**
  * The prefix: lowercase letters, digits and single or double hyphens, starting with a letter or
@@ -38,13 +28,9 @@ const PREFIX_SHAPE = /^[a-z0-9][a-z0-9-]*$/;
 const RESERVED_STARTS = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_ENDS = ['-s3alias', '--ol-s3', '.mrap', '--x-s3'];
 
-/**
- * The name of the asset bucket of a Region: `<prefix>-<Region>`. The one place the name scheme is
- * written: the bucket, the replication's permissions and copies, and the stack-set template's code
- * locations all use it.
- */
+/** The name of the asset bucket of a Region: `<prefix>-<Region>` (src/contracts/asset-replication.ts). */
 export function organizationAssetBucketName(prefix: string, region: string): string {
-  return `${prefix}-${region}`;
+  return assetBucketName(prefix, region);
 }
 
 /**

@@ -197,7 +197,8 @@ export class OrganizationRollout extends Construct {
 
     const groups: CfnStackSet.StackInstancesProperty[] = [];
     for (let i = 0; i < ous.length; i += STACKSET_QUOTAS.organizationalUnitsPerCall) {
-      groups.push({ deploymentTargets: { organizationalUnitIds: ous.slice(i, i + STACKSET_QUOTAS.organizationalUnitsPerCall) }, regions: this.regions });
+      const organizationalUnitIds = ous.slice(i, i + STACKSET_QUOTAS.organizationalUnitsPerCall);
+      groups.push({ deploymentTargets: { organizationalUnitIds }, regions: this.regions });
     }
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: this.stackSetName,

@@ -3,22 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { organizationAssetBucketName, requireAssetBucketPrefix } from './organization-asset-bucket';
 import { StackSetAsset } from './stackset-template';
+import { ASSET_REPLICATION_RESOURCE_TYPE, ASSET_REPLICATION_SCHEMA_VERSION, MAX_OBJECT_KEY_BYTES } from '../contracts/asset-replication';
 import { HandlerProvider } from '../util/handler-provider';
 import { acknowledgeNagFinding } from '../util/nag-acknowledgement';
 import { ProviderOptions } from '../util/provider-options';
 import { StackSingleton } from '../util/stack-singleton';
 import { isToken, propError, REGION_NAME } from '../util/validation';
 
-/**
- * The contract with the asset-replication handler (lambda/asset-replication/properties.ts holds
- * the handler's copy; test/organization/stackset-asset-replication.test.ts feeds these synthesized
- * properties to the handler's parser so that the two cannot drift).
- */
-export const ASSET_REPLICATION_RESOURCE_TYPE = 'Custom::StackSetAssetReplication';
-const ASSET_REPLICATION_SCHEMA_VERSION = 1;
-
-/** The longest S3 object key: 1,024 bytes of UTF-8 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
-const MAX_KEY_BYTES = 1024;
+const MAX_KEY_BYTES = MAX_OBJECT_KEY_BYTES;
 
 const PROVIDER_ID = 'StackSetAssetReplicationProvider';
 

@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { StackSetAsset } from './stackset-template';
+import { ASSET_BUCKET_SEPARATOR } from '../contracts/asset-replication';
 
 /**
  * Synthesizes a template that member accounts deploy without a CDK bootstrap of their own (the
@@ -41,7 +42,7 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
       this.assets.push({ sourceBucketName: published.bucketName, objectKey: published.objectKey });
     }
     // resolved in the member account's stack: its own Region's bucket of the deploying account
-    const bucketName = Fn.join('-', [this.bucketPrefix, Aws.REGION]);
+    const bucketName = Fn.join(ASSET_BUCKET_SEPARATOR, [this.bucketPrefix, Aws.REGION]);
     const httpUrl = Fn.join('', ['https://s3.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', bucketName, '/', published.objectKey]);
     return { bucketName, objectKey: published.objectKey, httpUrl, s3ObjectUrl: `s3://${bucketName}/${published.objectKey}` };
   }

@@ -1,10 +1,10 @@
 import { App, Aws, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
+import { CostAllocationTagSchema, CostGovernanceBaseline, ModelSource } from '../../src';
 import { AccountFactoryBlueprint, AccountFactoryBlueprintProps } from '../../src/organization/account-factory-blueprint';
 import { ControlTowerBlueprintAccessRole } from '../../src/organization/blueprint-access-role';
 import { IStackSetTemplate } from '../../src/organization/stackset-template';
-import { CostAllocationTagSchema, CostGovernanceBaseline, ModelSource } from '../../src';
 import { ManagementAccount } from '../../src/util/management-account';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
@@ -248,8 +248,12 @@ describe('blueprint of a CostGovernanceBaseline', () => {
       tagSchema: CostAllocationTagSchema.standard({ departments: ['platform'] }),
       homeRegion: HOME,
       assetBucketPrefix: 'bedrock-governance-assets',
-      costCenters: [{ name: 'platform', tags: { dept: 'platform' }, monthlyBudget: budget,
-        profiles: { chat: ModelSource.fromString('eu.anthropic.claude-sonnet-4-5-20250929-v1:0') } }],
+      costCenters: [{
+        name: 'platform',
+        tags: { dept: 'platform' },
+        monthlyBudget: budget,
+        profiles: { chat: ModelSource.fromString('eu.anthropic.claude-sonnet-4-5-20250929-v1:0') },
+      }],
     });
     const blueprint = new AccountFactoryBlueprint(stack, 'Blueprint', { template, controlTowerHomeRegion: HOME });
     return { stack, template, blueprint };

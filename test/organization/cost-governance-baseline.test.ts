@@ -18,7 +18,10 @@ function rows(): CostCenterTableRow[] {
   return [
     { name: 'platform', tags: { dept: 'platform' }, monthlyBudget: 500, profiles: { chat: SONNET } },
     {
-      name: 'claims', tags: { dept: 'claims' }, monthlyBudget: 1000, profiles: { chat: SONNET },
+      name: 'claims',
+      tags: { dept: 'claims' },
+      monthlyBudget: 1000,
+      profiles: { chat: SONNET },
       enforcement: BudgetEnforcement.denyInvocation({ roles: [] as iam.IRole[] }),
     },
   ];

@@ -8,6 +8,7 @@ import {
 import { STACKSET_QUOTAS } from '../../src/organization/stackset-quotas';
 
 const estimateRolloutWave = (input: RolloutWaveInput) => OrganizationRollout.estimateWave(input);
+const SOFT = StackSetConcurrencyMode.SOFT_FAILURE_TOLERANCE;
 import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
 
@@ -50,8 +51,11 @@ describe('OrganizationRollout: the stack set', () => {
       StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: OUS }, Regions: ['us-east-1', 'eu-west-1'] }],
       // the defaults: 10 % at once, 10 % may fail, SOFT, Region after Region in the given order
       OperationPreferences: {
-        MaxConcurrentPercentage: 10, FailureTolerancePercentage: 10, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
-        RegionConcurrencyType: 'SEQUENTIAL', RegionOrder: ['us-east-1', 'eu-west-1'],
+        MaxConcurrentPercentage: 10,
+        FailureTolerancePercentage: 10,
+        ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+        RegionConcurrencyType: 'SEQUENTIAL',
+        RegionOrder: ['us-east-1', 'eu-west-1'],
       },
     });
   });
@@ -102,16 +106,22 @@ describe('OrganizationRollout: choices', () => {
       retainStacksOnAccountRemoval: false,
       managedExecution: false,
       operationPreferences: {
-        maxConcurrentCount: 25, failureToleranceCount: 2, concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE,
-        regionConcurrency: StackSetRegionConcurrency.PARALLEL, regionOrder: ['eu-west-1', 'us-east-1'],
+        maxConcurrentCount: 25,
+        failureToleranceCount: 2,
+        concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE,
+        regionConcurrency: StackSetRegionConcurrency.PARALLEL,
+        regionOrder: ['eu-west-1', 'us-east-1'],
       },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       ManagedExecution: { Active: false },
       OperationPreferences: {
-        MaxConcurrentCount: 25, FailureToleranceCount: 2, ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE',
-        RegionConcurrencyType: 'PARALLEL', RegionOrder: ['eu-west-1', 'us-east-1'],
+        MaxConcurrentCount: 25,
+        FailureToleranceCount: 2,
+        ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE',
+        RegionConcurrencyType: 'PARALLEL',
+        RegionOrder: ['eu-west-1', 'us-east-1'],
       },
     });
   });
@@ -164,18 +174,18 @@ describe('OrganizationRollout.estimateWave: the formula of docs/organization.md'
     expect(estimateRolloutWave({ ...base, maxConcurrentPercentage: 10 }).concurrency).toBe(1);
   });
   test('the rollout\'s defaults (10 %, SOFT): 100 at once, 2 hours sequential, 1 hour parallel', () => {
-    const soft = { ...base, maxConcurrentPercentage: 10, failureTolerancePercentage: 10, concurrencyMode: StackSetConcurrencyMode.SOFT_FAILURE_TOLERANCE };
+    const soft = { ...base, maxConcurrentPercentage: 10, failureTolerancePercentage: 10, concurrencyMode: SOFT };
     expect(estimateRolloutWave(soft)).toEqual({ concurrency: 100, minutesPerRegion: 60, totalMinutes: 120 });
     expect(estimateRolloutWave({ ...soft, regionConcurrency: StackSetRegionConcurrency.PARALLEL }).totalMinutes).toBe(60);
   });
   test('STRICT caps concurrency at tolerance + 1; the per-Region quota is shared by the stack sets running at once', () => {
     expect(estimateRolloutWave({ ...base, maxConcurrentCount: 50, failureToleranceCount: 4 }).concurrency).toBe(5);
-    const many = { accounts: 50_000, regions: 1, minutesPerInstance: 5, maxConcurrentPercentage: 100, concurrencyMode: StackSetConcurrencyMode.SOFT_FAILURE_TOLERANCE };
+    const many = { accounts: 50_000, regions: 1, minutesPerInstance: 5, maxConcurrentPercentage: 100, concurrencyMode: SOFT };
     expect(estimateRolloutWave(many).concurrency).toBe(10_000);
     expect(estimateRolloutWave({ ...many, otherStackSetsAtOnce: 3 }).concurrency).toBe(2_500);
   });
   test('a percentage rounds down, and to 1 when that gives 0', () => {
-    expect(estimateRolloutWave({ accounts: 5, regions: 1, minutesPerInstance: 1, maxConcurrentPercentage: 10, concurrencyMode: StackSetConcurrencyMode.SOFT_FAILURE_TOLERANCE })
+    expect(estimateRolloutWave({ accounts: 5, regions: 1, minutesPerInstance: 1, maxConcurrentPercentage: 10, concurrencyMode: SOFT })
       .concurrency).toBe(1);
   });
   test('bad inputs are refused', () => {

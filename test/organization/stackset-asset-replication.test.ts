@@ -5,10 +5,9 @@ import { onEvent } from '../../lambda/asset-replication/on-event';
 import { parseReplicationProperties } from '../../lambda/asset-replication/properties';
 import { CfnEvent } from '../../lambda/shared/cfn-event';
 import { silentLogger } from '../../lambda/shared/log';
+import { ASSET_REPLICATION_RESOURCE_TYPE } from '../../src/contracts/asset-replication';
 import { OrganizationAssetBucket } from '../../src/organization/organization-asset-bucket';
-import {
-  ASSET_REPLICATION_RESOURCE_TYPE, StackSetAssetReplication, StackSetAssetReplicationProps,
-} from '../../src/organization/stackset-asset-replication';
+import { StackSetAssetReplication, StackSetAssetReplicationProps } from '../../src/organization/stackset-asset-replication';
 import { AwsFake, startAwsFake } from '../fakes/aws';
 import { deliveredProperties } from '../support/cfn-delivery';
 import { expectSchemaValid } from '../support/cfn-schema';
