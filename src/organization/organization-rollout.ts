@@ -120,6 +120,7 @@ const OU_OR_ROOT = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
  * `CentralCostControls`).
  *
  * @example
+ * declare const baseline: CostGovernanceBaseline;
  * new OrganizationRollout(this, 'Rollout', {
  *   template: baseline,
  *   organizationalUnits: ['ou-ab12-workload1'],
