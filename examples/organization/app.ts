@@ -108,6 +108,9 @@ export class OrganizationManagementStack extends Stack {
       ],
       // services find their department's profiles by tags through each Region's own resolver
       resolver: {},
+      // a spend meter in every account and Region, with that Region's model invocation logging (a
+      // per-Region setting of Amazon Bedrock; metadata only, no prompt or completion text)
+      metering: {},
     });
 
     // A service-managed stack set with auto-deployment: accounts that join the OUs get the
