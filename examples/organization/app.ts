@@ -101,7 +101,9 @@ export class OrganizationManagementStack extends Stack {
       costCenters: [
         { name: 'platform', tags: { dept: 'platform', team: this.team.valueAsString }, monthlyBudget: 500, profiles: { chat: ModelSource.fromString(MODEL) } },
         {
-          name: 'claims', tags: { dept: 'claims', team: this.team.valueAsString }, monthlyBudget: 1000,
+          name: 'claims',
+          tags: { dept: 'claims', team: this.team.valueAsString },
+          monthlyBudget: 1000,
           profiles: { chat: ModelSource.fromString(MODEL), triage: ModelSource.fromString(MODEL) },
         },
         { name: 'underwriting', tags: { dept: 'underwriting', team: this.team.valueAsString }, monthlyBudget: 750, profiles: { summarize: ModelSource.fromString(MODEL) } },
@@ -109,7 +111,9 @@ export class OrganizationManagementStack extends Stack {
       // services find their department's profiles by tags through each Region's own resolver
       resolver: {},
       // a spend meter in every account and Region, with that Region's model invocation logging (a
-      // per-Region setting of Amazon Bedrock; metadata only, no prompt or completion text)
+      // per-Region setting of Amazon Bedrock; metadata only, no prompt or completion text). An
+      // account whose Region already has a logging configuration fails that stack instance unless
+      // the meter's `logging` adopts it (ModelInvocationLogging's `adoptExisting`).
       metering: {},
     });
 

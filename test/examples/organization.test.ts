@@ -4,8 +4,8 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  ASSET_BUCKET_PREFIX, buildOrganizationApp, CENTRAL_COST_CENTERS, MANAGEMENT_ACCOUNT, MEMBER_ACCOUNTS, ORGANIZATION_ID, ORGANIZATIONAL_UNITS, REGIONS,
-  TAG_SCHEMA,
+  ASSET_BUCKET_PREFIX, buildOrganizationApp, CENTRAL_COST_CENTERS, MANAGEMENT_ACCOUNT, MEMBER_ACCOUNTS, ORGANIZATION_ID, ORGANIZATIONAL_UNITS,
+  REGIONS, TAG_SCHEMA,
 } from '../../examples/organization/app';
 import { CostAttributionChecks } from '../../src';
 import { expectSchemaValid } from '../support/cfn-schema';
@@ -93,6 +93,12 @@ describe('examples/organization', () => {
       expect(JSON.stringify(m.CopyFrom)).toContain('inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0');
       expect(m.Tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: { Ref: 'Team' } }]));
     }
+    // the regional part also holds the spend meter and the Region's invocation logging (no condition)
+    for (const type of ['Custom::BedrockModelInvocationLogging', 'AWS::Logs::SubscriptionFilter']) {
+      const found = baselineResources.filter(([, r]) => r.Type === type);
+      expect(found).toHaveLength(1);
+      expect(found[0][1].Condition).toBeUndefined();
+    }
   });
 
   test('the asset replication copies every asset of the baseline to both Regions\' buckets', () => {
@@ -118,7 +124,10 @@ describe('examples/organization', () => {
           Statement: Match.arrayWith([
             Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
             Match.objectLike({
-              Sid: 'OrganizationReadsAssets', Effect: 'Allow', Action: 's3:GetObject', Principal: { AWS: '*' },
+              Sid: 'OrganizationReadsAssets',
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Principal: { AWS: '*' },
               Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
             }),
           ]),
