@@ -128,8 +128,9 @@ export class OrganizationManagementStack extends Stack {
     });
 
     // Auto-deployment gives every account the stack set's own values; the hook gives each account
-    // Control Tower vends its own `Team` (its Organizations tag, which only the management account
-    // can read). Control Tower's lifecycle events arrive in the home Region only.
+    // Control Tower vends its own `Team`: its Organizations tag, read here in the management account
+    // (a member account cannot read its own account's tags). Control Tower's lifecycle events
+    // arrive in the home Region only.
     this.vending = new AccountVendingHook(this, 'Vending', {
       stackSets: [this.rollout.vendingStackSet],
       parametersFromAccountTags: { team: this.team.name },
