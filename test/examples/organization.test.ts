@@ -9,6 +9,7 @@ import {
 } from '../../examples/organization/app';
 import { CostAttributionChecks } from '../../src';
 import { expectSchemaValid } from '../support/cfn-schema';
+import { controlTowerFindings } from '../support/control-tower';
 import { expectNagClean } from '../support/nag';
 import { templateFiles } from '../support/synth';
 
@@ -178,5 +179,22 @@ describe('examples/organization', () => {
 
   test('cdk-nag AwsSolutions and the cost-attribution pack: no unacknowledged finding over the whole app', () => {
     expectNagClean(app, { packs: [new AwsSolutionsChecks(), new CostAttributionChecks(undefined, { tagSchema: TAG_SCHEMA })] });
+  });
+
+  // CT.LAMBDA.PR.3 needs the user's network; the report and export buckets leave server access
+  // logging, event notifications and Object Lock to their owner (util/secure-bucket.ts), as the asset
+  // buckets do; the asset buckets use SSE-S3, not KMS (CT.S3.PR.10): every member account's stack
+  // reads them, and a key would need a key policy for the whole organization
+  // (src/organization/organization-asset-bucket.ts); the failed-event queues are dead-letter queues
+  // themselves (CT.SQS.PR.1 asks for a redrive policy)
+  test('AWS Control Tower proactive controls: only the VPC control and the documented bucket and queue controls fail', () => {
+    const failing = controlTowerFindings(app).map((f) => `${f.controlId} ${f.resources.map((r) => r.logicalId).sort().join(',')}`);
+    expect(failing.filter((f) => !f.startsWith('CT.LAMBDA.PR.3 ')).sort()).toEqual([
+      expect.stringMatching(/^CT\.S3\.PR\.10 AssetsBucket\w+,AssetsBucket\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.2 AssetsBucket\w+,AssetsBucket\w+,CentralChargebackReportBucket\w+,CentralCostAndUsageExportBucket\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.4 AssetsBucket\w+,AssetsBucket\w+,CentralChargebackReportBucket\w+,CentralCostAndUsageExportBucket\w+$/),
+      expect.stringMatching(/^CT\.S3\.PR\.9 AssetsBucket\w+,AssetsBucket\w+,CentralChargebackReportBucket\w+,CentralCostAndUsageExportBucket\w+$/),
+      expect.stringMatching(/^CT\.SQS\.PR\.1 GovernanceMeterFailedEvents\w+,VendingFailedEvents\w+$/),
+    ]);
   });
 });
