@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { requireAssetBucketPrefix } from './organization-asset-bucket';
 import { StackSetAsset, IStackSetTemplate } from './stackset-template';
@@ -66,14 +66,22 @@ export class BaselineParameter {
     this.options = options;
   }
 
-  /** The account's value, as a string token (a `Ref` of the template's parameter). */
+  /** The account's value, as a string token (a `Ref` of the template's parameter; only in the baseline's template). */
   public get valueAsString(): string {
-    return Fn.ref(this.name);
+    return Lazy.uncachedString({ produce: (context) => this.ref(context) });
   }
 
-  /** The account's value, as a number token (a `Ref` of the template's `Number` parameter). */
+  /** The account's value, as a number token (a `Ref` of the template's `Number` parameter; only in the baseline's template). */
   public get valueAsNumber(): number {
-    return Token.asNumber(Fn.ref(this.name));
+    return Lazy.uncachedNumber({ produce: (context) => Token.asNumber(this.ref(context)) });
+  }
+
+  private ref(context: IResolveContext): string {
+    if (!(Stack.of(context.scope) instanceof StackSetTemplateStack)) {
+      throw new Error(`${context.scope.node.path}: BaselineParameter '${this.name}' is used outside a baseline's template `
+        + '(it is a parameter of that template only; other stacks would render a Ref to nothing)');
+    }
+    return Fn.ref(this.name);
   }
 }
 
@@ -240,6 +248,11 @@ export class CostGovernanceBaseline extends Construct implements IStackSetTempla
   /** The template's parameter names. */
   public get parameterNames(): string[] {
     return this.parameterList.map((p) => p.name);
+  }
+
+  /** The parameters without a default: every account needs a value (the rollout's `parameters`, an override). */
+  public get requiredParameterNames(): string[] {
+    return this.parameterList.filter((p) => p.options.default === undefined).map((p) => p.name);
   }
 
   /** The cost center with this name (its profiles, budget, alarms). */

@@ -6,5 +6,5 @@ export * from './organization-rollout';
 export { RolloutWaveInput, RolloutWaveEstimate } from './stackset-quotas';
 export * from './account-factory-blueprint';
 export * from './blueprint-access-role';
-export * from './organization-asset-bucket';
+export { OrganizationAssetBucket, OrganizationAssetBucketProps } from './organization-asset-bucket';
 export * from './stackset-asset-replication';

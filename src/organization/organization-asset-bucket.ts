@@ -131,6 +131,17 @@ export interface OrganizationAssetBucketProps {
  * anyway; SSE-S3 encrypts them at rest with no key to share.
  */
 export class OrganizationAssetBucket extends Construct {
+  /**
+   * The longest bucket prefix (47): `<prefix>-<Region>` must fit S3's 63 characters for the longest
+   * Region name (us-isof-south-1).
+   */
+  public static readonly MAX_PREFIX_LENGTH: number = MAX_PREFIX;
+
+  /** The name of a Region's asset bucket: `<prefix>-<Region>` (what a stack-set template reads its code from). */
+  public static bucketNameFor(prefix: string, region: string): string {
+    return organizationAssetBucketName(prefix, region);
+  }
+
   /** The bucket. */
   public readonly bucket: s3.Bucket;
 

@@ -272,6 +272,13 @@ export class OrganizationRollout extends Construct {
         throw propError(this, `parameters.${name}`, `is not a parameter of the template (it has ${template.parameterNames.join(', ') || 'none'})`);
       }
     }
+    // the stack set creates every existing account's instance with the stack set's values (no
+    // overrides): a parameter with neither a default nor a value here fails every instance
+    const missing = template.requiredParameterNames.filter((name) => parameters[name] === undefined);
+    if (missing.length > 0) {
+      throw propError(this, 'parameters', `must give ${missing.join(', ')}: the template's parameter${missing.length > 1 ? 's have' : ' has'} no default, `
+        + 'and the stack set creates the instances of the OUs\' accounts with its own values (per-account overrides come later, from AccountVendingHook)');
+    }
   }
 
   /** SELF from the management account, DELEGATED_ADMIN from another (when the app knows its management account). */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Aws, DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging, FileAssetSource, Fn, ISynthesisSession,
-  Lazy, NestedStack, Stack, StackSynthesizer,
+  Lazy, NestedStack, Stack, StackSynthesizer, Token,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { StackSetAsset } from './stackset-template';
@@ -53,7 +53,10 @@ class StackSetTemplateSynthesizer extends StackSynthesizer {
   }
 
   public synthesize(session: ISynthesisSession): void {
-    const template = JSON.stringify((this.boundStack as any)._toCloudFormation(), undefined, 1);
+    // compact: a stack set's TemplateURL template is at most 1 MB
+    const template = JSON.stringify((this.boundStack as any)._toCloudFormation());
+    const problems = templateProblems(this.boundStack, this.parent, template);
+    if (problems.length > 0) throw new Error(problems.join('\n'));
     const sourceHash = crypto.createHash('sha256').update(template).digest('hex');
     // the stack's own template file name (unique in the assembly; not a stack artifact of it)
     const fileName = this.boundStack.templateFile;
@@ -112,6 +115,38 @@ export class StackSetTemplateStack extends Stack {
     return [...this.templateSynthesizer.assets];
   }
 }
+
+/**
+ * What every member account's stack would fail on, found in the rendered template:
+ * - an `Fn::ImportValue`: a reference to a resource of another stack (e.g. the deploying stack),
+ *   whose export exists in the deploying account only;
+ * - the deploying stack's literal account ID: e.g. a role imported in the deploying stack
+ *   (`Role.fromRoleName(parentStack, …)`) names the deploying account's role, not the member's;
+ * - more than 1 MB: `TemplateURL` of CreateStackSet/UpdateStackSet takes a template of at most
+ *   1 MB (CloudFormation API model, CreateStackSetInput.TemplateURL).
+ */
+function templateProblems(stack: Stack, parent: Stack, template: string): string[] {
+  const problems: string[] = [];
+  const at = `${stack.node.path}:`;
+  if (template.includes('"Fn::ImportValue"')) {
+    problems.push(`${at} the template imports a value of another stack (Fn::ImportValue), whose export exists only in the deploying account: `
+      + 'define what the template uses inside it (a member account deploys it alone)');
+  }
+  if (!Token.isUnresolved(parent.account) && template.includes(parent.account)) {
+    problems.push(`${at} the template holds the deploying account's ID ${parent.account}, so every member account would use the deploying `
+      + 'account\'s resources: import roles and other resources with the member\'s own account, e.g. '
+      + '`iam.Role.fromRoleArn(scope, id, `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/<name>`)`, or name them in the cost-center table');
+  }
+  const bytes = Buffer.byteLength(template);
+  if (bytes > TEMPLATE_URL_MAX_BYTES) {
+    problems.push(`${at} the template is ${bytes.toLocaleString('en-US')} bytes; a stack set takes at most ${TEMPLATE_URL_MAX_BYTES.toLocaleString('en-US')} `
+      + '(CreateStackSetInput.TemplateURL): split the cost centers over two baselines');
+  }
+  return problems;
+}
+
+/** 1 MB, as the CloudFormation API model gives TemplateURL's limit ("up to 1 MB"). */
+const TEMPLATE_URL_MAX_BYTES = 1_048_576;
 
 /**
  * A service-managed `AWS::CloudFormation::StackSet` refuses a template with

@@ -29,4 +29,6 @@ export interface IStackSetTemplate {
   readonly assetBucketPrefix: string;
   /** The template's parameters (their logical IDs), which parameter overrides may set. */
   readonly parameterNames: string[];
+  /** The parameters without a default: every stack of the template needs a value for each. */
+  readonly requiredParameterNames: string[];
 }

@@ -21,6 +21,7 @@ function baseline(hash = 'a'.repeat(64), assets = [`${'b'.repeat(64)}.zip`]): IS
     assets: assets.map(objectKey => ({ sourceBucketName: ASSETS, objectKey })),
     assetBucketPrefix: 'bedrock-governance-assets',
     parameterNames: ['CostCenter', 'MonthlyBudget'],
+    requiredParameterNames: [],
   };
 }
 

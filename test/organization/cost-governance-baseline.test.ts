@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnOutput, NestedStack, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
@@ -30,7 +30,8 @@ function rows(): CostCenterTableRow[] {
 function baselineIn(props: Partial<CostGovernanceBaselineProps> = {}, build?: (stack: Stack) => Partial<CostGovernanceBaselineProps>) {
   const app = new App();
   const stack = new Stack(app, 'Mgmt', { env: ENV });
-  const role = iam.Role.fromRoleName(stack, 'ClaimsApp', 'claims-app', { mutable: false });
+  // the member account's own role: its ARN carries AWS::AccountId, resolved in each member's stack
+  const role = iam.Role.fromRoleArn(stack, 'ClaimsApp', `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/claims-app`, { mutable: false });
   const defaults: Partial<CostGovernanceBaselineProps> = {
     costCenters: rows().map((r) => (r.enforcement ? { ...r, enforcement: BudgetEnforcement.denyInvocation({ roles: [role] }) } : r)),
   };
@@ -163,3 +164,41 @@ describe('CostGovernanceBaseline: refusals', () => {
     expect(() => app.synth()).toThrow(/nested stack Mgmt\/Baseline\/Template\/Extra: a template deployed by a service-managed stack set cannot hold nested stacks/);
   });
 });
+
+describe('CostGovernanceBaseline: what a member account could not deploy fails at synth', () => {
+  test('a role imported in the deploying stack names the deploying account: refused, with the remedy', () => {
+    const { app } = baselineIn({}, (stack) => ({
+      costCenters: [{
+        name: 'claims',
+        tags: { dept: 'claims' },
+        monthlyBudget: 100,
+        profiles: { chat: SONNET },
+        enforcement: BudgetEnforcement.denyInvocation({ roles: [iam.Role.fromRoleName(stack, 'Parent', 'claims-app', { mutable: false })] }),
+      }],
+    }));
+    expect(() => app.synth()).toThrow(/Mgmt\/Baseline\/Template: the template holds the deploying account's ID 111111111111.*Role\.fromRoleArn/s);
+  });
+
+  test('a reference to a resource of the deploying stack (an import) is refused', () => {
+    // (with an env, CDK itself refuses it as a cross-environment reference)
+    const app = new App();
+    const stack = new Stack(app, 'Mgmt');
+    const baseline = new CostGovernanceBaseline(stack, 'Baseline', { tagSchema: SCHEMA, homeRegion: 'us-east-1', assetBucketPrefix: 'acme-gov-assets' });
+    const queue = new sqs.Queue(stack, 'ParentQueue', { enforceSSL: true });
+    new CfnOutput(baseline.templateStack, 'UsesParent', { value: queue.queueName });
+    expect(() => app.synth()).toThrow(/^Mgmt\/Baseline\/Template: the template imports a value of another stack \(Fn::ImportValue\), whose export exists only/);
+  });
+
+  test('a baseline parameter used outside the template fails, naming it', () => {
+    const team = new BaselineParameter('Team', { default: 'shared' });
+    const { app, stack } = baselineIn({ parameters: [team] });
+    new CfnOutput(stack, 'Team', { value: team.valueAsString });
+    expect(() => app.synth()).toThrow(/Mgmt\/Team: BaselineParameter 'Team' is used outside a baseline's template/);
+  });
+
+  test('the parameters without a default are listed for the rollout', () => {
+    const { baseline } = baselineIn({ parameters: [new BaselineParameter('Team'), new BaselineParameter('Tier', { default: 'standard' })] });
+    expect(baseline.requiredParameterNames).toEqual(['Team']);
+  });
+});
+

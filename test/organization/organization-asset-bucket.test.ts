@@ -22,6 +22,7 @@ describe('OrganizationAssetBucket', () => {
     const { bucket, template } = bucketIn();
     expect(bucket.bucketName).toBe('acme-bedrock-assets-eu-west-1');
     expect(organizationAssetBucketName('acme-bedrock-assets', 'eu-west-1')).toBe(bucket.bucketName);
+    expect(OrganizationAssetBucket.bucketNameFor('acme-bedrock-assets', 'eu-west-1')).toBe(bucket.bucketName);
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -85,6 +86,7 @@ describe('OrganizationAssetBucket', () => {
 
   test('the longest prefix fits 63 characters with the longest Region name', () => {
     expect(MAX_ASSET_BUCKET_PREFIX_LENGTH).toBe(47);
+    expect(OrganizationAssetBucket.MAX_PREFIX_LENGTH).toBe(47);
     const name = organizationAssetBucketName('a'.repeat(47), 'us-isof-south-1');
     expect(name).toHaveLength(63);
     expect(assetBucketPrefixProblem('a'.repeat(47), 'us-isof-south-1')).toBeUndefined();

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  CostAllocationTagSchema, CostGovernanceBaseline, ManagementAccount, ModelSource, OrganizationRollout,
+  BaselineParameter, CostAllocationTagSchema, CostGovernanceBaseline, ManagementAccount, ModelSource, OrganizationRollout,
   OrganizationRolloutProps, RolloutWaveInput, StackSetCallAs, StackSetConcurrencyMode, StackSetRegionConcurrency,
 } from '../../src';
 import { STACKSET_QUOTAS } from '../../src/organization/stackset-quotas';
@@ -145,6 +145,24 @@ describe('OrganizationRollout: refusals name the prop and the rule', () => {
     ['a bad name', { stackSetName: '1-bedrock' }, /stackSetName '1-bedrock' must match/],
   ])('%s', (_, props, message) => {
     expect(() => rolloutIn(props)).toThrow(message);
+  });
+
+  test('a template parameter without a default needs a value: the stack set creates existing accounts\' instances with its own values', () => {
+    const app = new App();
+    ManagementAccount.set(app, MGMT);
+    const stack = new Stack(app, 'Mgmt', { env: { account: MGMT, region: 'us-east-1' } });
+    const team = new BaselineParameter('Team');
+    const baseline = new CostGovernanceBaseline(stack, 'Baseline', {
+      tagSchema: SCHEMA,
+      homeRegion: 'us-east-1',
+      assetBucketPrefix: 'acme-gov-assets',
+      parameters: [team],
+      costCenters: [{ name: 'platform', tags: { dept: 'platform', team: team.valueAsString }, profiles: { chat: SONNET } }],
+    });
+    const props = { template: baseline, organizationalUnits: OUS, regions: ['us-east-1'] };
+    expect(() => new OrganizationRollout(stack, 'Rollout', props)).toThrow(/^Mgmt\/Rollout: parameters must give Team: the template's parameter has no default/);
+    new OrganizationRollout(stack, 'Rollout2', { ...props, parameters: { Team: 'shared' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', { Parameters: [{ ParameterKey: 'Team', ParameterValue: 'shared' }] });
   });
 
   test('SELF from the management account, DELEGATED_ADMIN from another', () => {
