@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
+import { StackSetAssetReplication } from './stackset-asset-replication';
 import { IStackSetTemplate } from './stackset-template';
+import { ProviderOptions } from '../util/provider-options';
 import { ManagementAccount } from '../util/management-account';
 import { checkHomeRegion } from '../util/region-guard';
 import { propError, REGION_NAME } from '../util/validation';
@@ -100,6 +102,21 @@ export interface AccountFactoryBlueprintProps {
    * @default - none
    */
   readonly portfolio?: servicecatalog.IPortfolio;
+
+  /**
+   * Copy the template's file assets to the hub account's `<assetBucketPrefix>-<Region>` buckets of
+   * {@link AccountFactoryBlueprint.requiredAssetRegions} (a `StackSetAssetReplication`, before the
+   * product is created or updated). The Regions must be literal: the stack's or
+   * `controlTowerHomeRegion`, and `governedRegions`.
+   * @default true
+   */
+  readonly replicateAssets?: boolean;
+
+  /**
+   * Network, logging and encryption of the asset replication's function.
+   * @default - the defaults of ProviderOptions
+   */
+  readonly providerOptions?: ProviderOptions;
 }
 
 /**
@@ -126,8 +143,8 @@ export interface AccountFactoryBlueprintProps {
  * the account that deployed it: for a blueprint, buckets **of the hub account**, in every Region the
  * blueprint deploys to. AFC deploys to the home Region only or to all governed Regions ("Selection
  * of Regions is not available"), so the assets must be in the home Region's bucket, and in every
- * governed Region's bucket if any account takes the all-Regions option. This construct does not
- * copy them: {@link requiredAssetRegions} lists the Regions.
+ * governed Region's bucket if any account takes the all-Regions option. {@link requiredAssetRegions}
+ * lists the Regions, and the construct copies the assets there (`replicateAssets`).
  *
  * Constraints: one blueprint per Control Tower account, a single blueprint product per
  * customization, and the hub account and product can't be changed when a member account's
@@ -151,6 +168,12 @@ export class AccountFactoryBlueprint extends Construct {
    * resource's `ProvisioningArtifactIds` attribute (one artifact, so one ID).
    */
   public readonly provisioningArtifactId: string;
+  /**
+   * The copy of the template's assets to the hub account's buckets.
+   * @default - none (replicateAssets false, or a template without file assets)
+   */
+  public readonly assetReplication?: StackSetAssetReplication;
+
   /** The name of the provisioning artifact: `versionName`, or the name derived from the template (`v-<hash>`, a token resolved at synth). */
   public readonly versionName: string;
   /** The prefix of the asset buckets the template reads from (`<assetBucketPrefix>-<Region>`, hub account). */
@@ -215,6 +238,20 @@ export class AccountFactoryBlueprint extends Construct {
     const cfnProduct = this.product.node.defaultChild as servicecatalog.CfnCloudFormationProduct;
     this.provisioningArtifactId = cfnProduct.attrProvisioningArtifactIds;
     props.portfolio?.addProduct(this.product);
+
+    if ((props.replicateAssets ?? true) && this.requiredAssetRegions.length > 0) {
+      if (this.requiredAssetRegions.some((r) => Token.isUnresolved(r))) {
+        throw propError(this, 'replicateAssets', 'needs literal Regions to copy the assets to: give the stack an env or controlTowerHomeRegion '
+          + '(or set replicateAssets to false and copy them with a StackSetAssetReplication of your own)');
+      }
+      this.assetReplication = new StackSetAssetReplication(this, 'Assets', {
+        assets: template.assets,
+        bucketPrefix: template.assetBucketPrefix,
+        regions: this.requiredAssetRegions,
+        providerOptions: props.providerOptions,
+      });
+      this.product.node.addDependency(this.assetReplication);
+    }
   }
 
   /** Throws when a literal value breaks a length limit. */

@@ -153,10 +153,13 @@ describe('validation', () => {
     const stack = hubStack({ envAgnostic: true });
     const template = { ...baseline(), templateUrl: Fn.join('', ['https://s3.', Aws.REGION, '.', Aws.URL_SUFFIX, '/bucket/key.json']) };
     const { blueprint } = blueprintIn({ template, controlTowerHomeRegion: HOME }, stack);
+    // copying the assets needs literal Regions: an environment-agnostic stack without a home Region cannot
+    expect(() => blueprintIn({ template }, hubStack({ envAgnostic: true })))
+      .toThrow(/^Hub\/Blueprint: replicateAssets needs literal Regions to copy the assets to/);
     expect(blueprint.requiredAssetRegions).toEqual([HOME]);
     expect(artifactOf(stack).Name).toMatch(/^v-[0-9a-f]{12}$/);
     expect(artifactOf(stack).Name).toBe(stack.resolve(blueprint.versionName));
-    const agnostic = blueprintIn({ template }, hubStack({ envAgnostic: true })).blueprint;
+    const agnostic = blueprintIn({ template, replicateAssets: false }, hubStack({ envAgnostic: true })).blueprint;
     expect(agnostic.requiredAssetRegions).toHaveLength(1);
     expect(Stack.of(agnostic).resolve(agnostic.requiredAssetRegions[0])).toEqual({ Ref: 'AWS::Region' });
   });
@@ -266,6 +269,13 @@ describe('blueprint of a CostGovernanceBaseline', () => {
     expect((artifact.Info as any).LoadTemplateFromURL).toEqual(first.stack.resolve(first.template.templateUrl));
     expect(JSON.stringify((artifact.Info as any).LoadTemplateFromURL)).toMatch(new RegExp(`${ASSETS}/[0-9a-f]{64}\\.json`));
     expect(first.blueprint.requiredAssetRegions).toEqual([HOME]);
+    // the assets are copied to the hub's bucket of the home Region before the product is made
+    const hub = Template.fromStack(first.stack);
+    const [replicationId, replication] = Object.entries(hub.findResources('Custom::StackSetAssetReplication'))[0];
+    expect(replication.Properties.Regions).toEqual([HOME]);
+    expect(replication.Properties.Assets.map((a: { ObjectKey: string }) => a.ObjectKey).sort())
+      .toEqual(first.template.assets.map((a) => a.objectKey).sort());
+    expect(Object.values(hub.findResources('AWS::ServiceCatalog::CloudFormationProduct'))[0].DependsOn).toEqual(expect.arrayContaining([replicationId]));
     const same = artifactOf(hubWithBaseline(500).stack);
     const changed = artifactOf(hubWithBaseline(900).stack);
     expect(same.Name).toBe(artifact.Name);
