@@ -4,8 +4,8 @@ import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { StackSetAssetReplication } from './stackset-asset-replication';
 import { IStackSetTemplate } from './stackset-template';
-import { ProviderOptions } from '../util/provider-options';
 import { ManagementAccount } from '../util/management-account';
+import { ProviderOptions } from '../util/provider-options';
 import { checkHomeRegion } from '../util/region-guard';
 import { propError, REGION_NAME } from '../util/validation';
 
