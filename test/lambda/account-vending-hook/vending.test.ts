@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackInstanceCommand } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { OrganizationsReader, organizationsReader } from '../../../lambda/account-vending-hook/organization';
 import {
-  onManagedAccountEvent, operationIdFor, reconcile, RetryLaterError, VendingContext,
+  onManagedAccountEvent, operationIdFor, reconcile, RECONCILE_RESERVE_MS, RetryLaterError, VendingContext,
 } from '../../../lambda/account-vending-hook/vending';
 import { silentLogger } from '../../../lambda/shared/log';
 import { AccountVendingSettings, ManagedAccountEvent } from '../../../src/contracts/account-vending';
@@ -20,16 +20,21 @@ const OU = 'ou-abcd-11111111';
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 let fake: AwsFake;
-let cfn: CloudFormationClient;
+const cfnClients = new Map<string, CloudFormationClient>();
 let organizations: OrganizationsClient;
+
+/** The real CloudFormation client of a Region, against the fake (a stack set is found in its own Region only). */
+function cfnFor(region: string): CloudFormationClient {
+  if (!cfnClients.has(region)) cfnClients.set(region, new CloudFormationClient({ ...fake.clientConfig({ region }), maxAttempts: 1 }));
+  return cfnClients.get(region)!;
+}
 
 beforeAll(async () => {
   fake = await startAwsFake({ accountId: MANAGEMENT });
-  cfn = new CloudFormationClient({ ...fake.clientConfig(), maxAttempts: 1 });
   organizations = new OrganizationsClient({ ...fake.clientConfig(), maxAttempts: 1 });
 });
 afterAll(async () => {
-  cfn.destroy();
+  for (const c of cfnClients.values()) c.destroy();
   organizations.destroy();
   await fake.stop();
 });
@@ -49,8 +54,8 @@ beforeEach(() => {
 
 function settings(overrides: Partial<AccountVendingSettings> = {}): AccountVendingSettings {
   return {
-    schemaVersion: 1,
-    stackSets: [{ stackSetName: 'bedrock-baseline', regions: REGIONS, callAs: 'SELF' }],
+    schemaVersion: 2,
+    stackSets: [{ stackSetName: 'bedrock-baseline', regions: REGIONS, callAs: 'SELF', region: 'us-east-1' }],
     parameters: { [NEW]: { CostCenter: 'claims', MonthlyBudget: '500' } },
     parametersFromAccountTags: {},
     reconcilePaceMs: 250,
@@ -59,9 +64,9 @@ function settings(overrides: Partial<AccountVendingSettings> = {}): AccountVendi
   };
 }
 
-function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = []): VendingContext {
+function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = [], extra: Partial<VendingContext> = {}): VendingContext {
   const sleep = async (ms: number) => { sleeps.push(ms); };
-  return { cfn, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep };
+  return { cfnFor, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep, ...extra };
 }
 
 /** The documentation's CreateManagedAccount sample for the new account (fixture with its source URL). */
@@ -91,7 +96,9 @@ test('the first event creates the account\'s instances in every Region with its 
   expect(overrides(NEW)).toEqual(REGIONS.map(region => ({ region, CostCenter: 'claims', MonthlyBudget: '500' })));
   expect(fake.state.stackInstances('bedrock-baseline').every(i => i.organizationalUnitId === OU)).toBe(true);
   expect(fake.calls.count({ operation: 'CreateStackInstances' })).toBe(1);
-  expect(out.results![0].operationIds[0]).toBe(operationIdFor('create', 'bedrock-baseline', NEW, REGIONS, { CostCenter: 'claims', MonthlyBudget: '500' }));
+  expect(out.results![0].operationIds[0]).toBe(operationIdFor('create', 'bedrock-baseline', NEW, REGIONS, [
+    { ParameterKey: 'CostCenter', ParameterValue: 'claims' }, { ParameterKey: 'MonthlyBudget', ParameterValue: '500' },
+  ], sample.event.id));
 });
 
 test('a replayed event makes no write call; the same OperationId sent again would change nothing', async () => {
@@ -125,7 +132,7 @@ test('parameters that changed are updated in place, only where they differ', asy
 
 test('a Region added to the stack set gets an instance; the other Regions are left alone', async () => {
   await onManagedAccountEvent(createdEvent(), context());
-  const more = settings({ stackSets: [{ stackSetName: 'bedrock-baseline', regions: [...REGIONS, 'ap-southeast-2'], callAs: 'SELF' }] });
+  const more = settings({ stackSets: [{ stackSetName: 'bedrock-baseline', regions: [...REGIONS, 'ap-southeast-2'], callAs: 'SELF', region: 'us-east-1' }] });
   const out = await onManagedAccountEvent(createdEvent(), context(more));
   expect(out.results![0]).toMatchObject({ created: ['ap-southeast-2'], updated: [], unchanged: REGIONS });
 });
@@ -173,7 +180,7 @@ test('events that are not a SUCCEEDED managed-account event, or name the managem
 });
 
 test('a missing stack set fails the invocation with StackSetNotFoundException (not retried as in-progress)', async () => {
-  const s = settings({ stackSets: [{ stackSetName: 'missing', regions: REGIONS, callAs: 'SELF' }] });
+  const s = settings({ stackSets: [{ stackSetName: 'missing', regions: REGIONS, callAs: 'SELF', region: 'us-east-1' }] });
   await expect(onManagedAccountEvent(createdEvent(), context(s))).rejects.toMatchObject({ name: 'StackSetNotFoundException' });
 });
 
@@ -188,7 +195,7 @@ test('reconcile creates the missing instances, updates wrong ones, leaves correc
   fake.state.addOrganizationAccount({ id: SUSPENDED, parentId: OU, state: 'SUSPENDED' });
   const sleeps: number[] = [];
   const result = await reconcile(context(s, org(1), sleeps));
-  expect(result).toEqual({ accounts: 3, created: 2, updated: 2, failed: 0 });
+  expect(result).toEqual({ accounts: 3, created: 2, updated: 2, retried: 0, failed: 0, left: 0, stackSetsLeft: 0 });
   expect(overrides(NEW).map(o => o.CostCenter)).toEqual(['claims', 'claims']);
   expect(overrides(THIRD).map(o => o.CostCenter)).toEqual(['marketing', 'marketing']);
   expect(overrides(OTHER)).toEqual(REGIONS.map(region => ({ region })));
@@ -198,7 +205,7 @@ test('reconcile creates the missing instances, updates wrong ones, leaves correc
   expect(sleeps).toEqual([250, 250]);
   // a second run changes nothing
   fake.calls.clear();
-  expect(await reconcile(context(s, org()))).toEqual({ accounts: 3, created: 0, updated: 0, failed: 0 });
+  expect(await reconcile(context(s, org()))).toEqual({ accounts: 3, created: 0, updated: 0, retried: 0, failed: 0, left: 0, stackSetsLeft: 0 });
   expect(writes()).toBe(0);
 });
 
