@@ -222,3 +222,183 @@ test('reconcile goes on past an account that fails and fails at the end', async 
   expect(error).toBeInstanceOf(RetryLaterError);
   expect(error.message).toContain('1 of 2');
 });
+
+describe('only accounts under the stack set\'s target OUs (finding 1)', () => {
+  const OUTSIDE = 'ou-abcd-99999999';
+  const CHILD = 'ou-abcd-22222222';
+  const GRANDCHILD = 'ou-abcd-33333333';
+  beforeEach(() => {
+    fake.state.addOrganizationalUnit('outside', { id: OUTSIDE });
+    fake.state.addOrganizationalUnit('child', { id: CHILD, parentId: OU });
+    fake.state.addOrganizationalUnit('grandchild', { id: GRANDCHILD, parentId: CHILD });
+  });
+  const eventIn = (accountId: string, ou: string) => {
+    const event = createdEvent(accountId);
+    (event.detail!.serviceEventDetails!.createManagedAccountStatus!.organizationalUnit as { organizationalUnitId: string }).organizationalUnitId = ou;
+    return event;
+  };
+
+  test('an account vended into an OU the stack set does not target gets nothing (read from DescribeStackSet)', async () => {
+    fake.state.addOrganizationAccount({ id: THIRD, parentId: OUTSIDE });
+    const out = await onManagedAccountEvent(eventIn(THIRD, OUTSIDE), context(settings(), org()));
+    expect(out.results![0]).toMatchObject({ skipped: expect.stringContaining(`OU ${OUTSIDE} is not ${OU}`), created: [] });
+    expect(writes()).toBe(0);
+    expect(fake.calls.count({ operation: 'DescribeStackSet' })).toBe(1);
+    expect(orgCalls('ListParents')).toBe(1); // OUTSIDE → the root: stop
+  });
+
+  test('an account in a grandchild OU of a target is vended; the walk up is cached per invocation', async () => {
+    const s = settings({
+      stackSets: [
+        { stackSetName: 'bedrock-baseline', regions: REGIONS, callAs: 'SELF', region: 'us-east-1', organizationalUnits: [OU] },
+        { stackSetName: 'second', regions: ['us-east-1'], callAs: 'SELF', region: 'us-east-1', organizationalUnits: [OU] },
+      ],
+    });
+    // NEW in the grandchild this time
+    fake.reset();
+    fake.state.createOrganization({ rootId: 'r-abcd' });
+    fake.state.addOrganizationalUnit('workloads', { id: OU });
+    fake.state.addOrganizationalUnit('child', { id: CHILD, parentId: OU });
+    fake.state.addOrganizationalUnit('grandchild', { id: GRANDCHILD, parentId: CHILD });
+    fake.state.addOrganizationAccount({ id: NEW, parentId: GRANDCHILD });
+    for (const name of ['bedrock-baseline', 'second']) {
+      fake.state.createStackSet({ name, organizationalUnitIds: [OU], parameters: { CostCenter: 'none', MonthlyBudget: '0' }, organization: { [NEW]: GRANDCHILD } });
+    }
+    const out = await onManagedAccountEvent(eventIn(NEW, GRANDCHILD), context(s, org()));
+    expect(out.results!.map(r => r.created)).toEqual([REGIONS, ['us-east-1']]);
+    expect(orgCalls('ListParents')).toBe(2); // GRANDCHILD → CHILD → OU, once for both stack sets
+    expect(fake.calls.count({ operation: 'DescribeStackSet' })).toBe(0); // organizationalUnits given
+  });
+
+  test('a root target covers every OU without a walk', async () => {
+    const s = settings({ stackSets: [{ stackSetName: 'bedrock-baseline', regions: REGIONS, callAs: 'SELF', region: 'us-east-1', organizationalUnits: ['r-abcd'] }] });
+    const out = await onManagedAccountEvent(createdEvent(), context(s, org()));
+    expect(out.results![0].created).toEqual(REGIONS);
+    expect(orgCalls('ListParents')).toBe(0);
+  });
+});
+
+describe('failed instances are retried (finding 2)', () => {
+  const status = (region: string) => cfnFor('us-east-1').send(new DescribeStackInstanceCommand({
+    StackSetName: 'bedrock-baseline', StackInstanceAccount: NEW, StackInstanceRegion: region,
+  })).then(o => `${o.StackInstance!.Status}/${o.StackInstance!.StackInstanceStatus!.DetailedStatus}`);
+
+  test('an OUTDATED/FAILED instance with the right overrides is updated again with a new OperationId, until it is CURRENT', async () => {
+    const set = fake.state.stackSet('bedrock-baseline')!;
+    set.failingAccounts.add(NEW);
+    await onManagedAccountEvent(createdEvent(), context());
+    expect(await status('us-east-1')).toBe('OUTDATED/FAILED');
+    // the same event again (EventBridge retry): the instances failed, so they are submitted again
+    const again = await onManagedAccountEvent(createdEvent(), context());
+    expect(again.results![0]).toMatchObject({ created: [], updated: [], retried: REGIONS });
+    expect(fake.calls.count({ operation: 'UpdateStackInstances', outcome: 'ok' })).toBe(1);
+    expect(set.operations.size).toBe(2);
+    set.failingAccounts.delete(NEW);
+    const third = await onManagedAccountEvent(createdEvent(), context());
+    expect(third.results![0].retried).toEqual(REGIONS);
+    expect(third.results![0].operationIds[0]).not.toBe(again.results![0].operationIds[0]);
+    expect(await status('eu-west-1')).toBe('CURRENT/SUCCEEDED');
+    expect(set.operations.size).toBe(3);
+    // now nothing to do: a replay writes nothing
+    fake.calls.clear();
+    const replay = await onManagedAccountEvent(createdEvent(), context());
+    expect(replay.results![0]).toMatchObject({ retried: [], unchanged: REGIONS });
+    expect(writes()).toBe(0);
+  });
+
+  test('a CANCELLED instance is retried by the reconcile; PENDING/RUNNING and INOPERABLE ones are left alone', async () => {
+    await onManagedAccountEvent(createdEvent(), context());
+    const [east, west] = fake.state.stackInstances('bedrock-baseline');
+    Object.assign(east, { status: 'OUTDATED', detailedStatus: 'CANCELLED' });
+    Object.assign(west, { status: 'INOPERABLE', detailedStatus: 'INOPERABLE' });
+    const result = await reconcile(context(settings({ parameters: { [NEW]: { CostCenter: 'claims', MonthlyBudget: '500' } } }), org()));
+    expect(result).toMatchObject({ retried: 1, updated: 0 });
+    expect(fake.state.stackInstances('bedrock-baseline').filter(i => i.account === NEW).map(i => i.status)).toEqual(['CURRENT', 'INOPERABLE']);
+    Object.assign(fake.state.stackInstances('bedrock-baseline')[0], { status: 'OUTDATED', detailedStatus: 'RUNNING' });
+    fake.calls.clear();
+    await onManagedAccountEvent(createdEvent(), context());
+    expect(writes()).toBe(0);
+  });
+});
+
+describe('parameter keys the hook manages (finding 6)', () => {
+  beforeEach(() => {
+    fake.state.createStackSet({
+      name: 'bedrock-baseline',
+      organizationalUnitIds: [OU],
+      parameters: { CostCenter: 'none', MonthlyBudget: '0', Owner: 'platform' },
+      organization: { [NEW]: OU, [OTHER]: OU, [THIRD]: OU },
+    });
+  });
+
+  test('an override of a key the hook does not manage is kept (UsePreviousValue) and does not count as a difference', async () => {
+    await onManagedAccountEvent(createdEvent(), context());
+    for (const i of fake.state.stackInstances('bedrock-baseline')) i.overrides.Owner = 'team-a'; // set by hand
+    fake.calls.clear();
+    const replay = await onManagedAccountEvent(createdEvent(), context());
+    expect(replay.results![0].unchanged).toEqual(REGIONS);
+    expect(writes()).toBe(0);
+    await onManagedAccountEvent(createdEvent(), context(settings({ parameters: { [NEW]: { CostCenter: 'claims', MonthlyBudget: '900' } } })));
+    expect(overrides(NEW)[0]).toEqual({ region: 'us-east-1', CostCenter: 'claims', MonthlyBudget: '900', Owner: 'team-a' });
+  });
+
+  test('an account removed from parameters gets the stack set\'s values back for the managed keys only', async () => {
+    await onManagedAccountEvent(createdEvent(), context());
+    for (const i of fake.state.stackInstances('bedrock-baseline')) i.overrides.Owner = 'team-a';
+    // NEW is no longer configured; OTHER still is, so CostCenter and MonthlyBudget stay managed keys
+    const s = settings({ parameters: { [OTHER]: { CostCenter: 'marketing', MonthlyBudget: '100' } } });
+    const out = await onManagedAccountEvent(createdEvent(), context(s));
+    expect(out.results![0].updated).toEqual(REGIONS);
+    expect(overrides(NEW)).toEqual(REGIONS.map(region => ({ region, Owner: 'team-a' })));
+  });
+});
+
+test('a stack set in another Region than the hook is called in its own Region (finding 4)', async () => {
+  fake.state.createStackSet({ name: 'regional', region: 'eu-west-1', organizationalUnitIds: [OU], parameters: { CostCenter: 'none' }, organization: { [NEW]: OU } });
+  const s = settings({
+    stackSets: [{ stackSetName: 'regional', regions: ['us-east-1', 'eu-west-1'], callAs: 'SELF', region: 'eu-west-1' }],
+    parameters: { [NEW]: { CostCenter: 'claims' } },
+  });
+  const out = await onManagedAccountEvent(createdEvent(), context(s));
+  expect(out.results![0].created).toEqual(['us-east-1', 'eu-west-1']);
+  expect(fake.state.stackInstances('regional', 'eu-west-1')).toHaveLength(2);
+  expect(fake.calls.count({ operation: 'CreateStackInstances', region: 'eu-west-1' })).toBe(1);
+  expect(fake.calls.count({ service: 'cloudformation', region: 'us-east-1' })).toBe(0);
+});
+
+describe('reconcile walks the OU tree (finding 5)', () => {
+  const CHILD = 'ou-abcd-22222222';
+  const GRANDCHILD = 'ou-abcd-33333333';
+  const DEEP = '555555555555';
+  beforeEach(() => {
+    fake.state.addOrganizationalUnit('child', { id: CHILD, parentId: OU });
+    fake.state.addOrganizationalUnit('grandchild', { id: GRANDCHILD, parentId: CHILD });
+    fake.state.addOrganizationalUnit('empty', { id: 'ou-abcd-55555555', parentId: OU });
+    fake.state.addOrganizationalUnit('sibling', { id: 'ou-abcd-44444444' }); // not under the target
+    fake.state.addOrganizationAccount({ id: DEEP, parentId: GRANDCHILD });
+    fake.state.addOrganizationAccount({ id: '666666666666', parentId: 'ou-abcd-44444444' });
+    fake.state.createStackSet({
+      name: 'bedrock-baseline', organizationalUnitIds: [OU], parameters: { CostCenter: 'none', MonthlyBudget: '0' },
+      organization: { [NEW]: OU, [OTHER]: OU, [THIRD]: OU, [DEEP]: GRANDCHILD, '666666666666': 'ou-abcd-44444444' },
+    });
+  });
+
+  test('accounts in child and grandchild OUs are reconciled; OUs listed page by page; others are not', async () => {
+    const result = await reconcile(context(settings(), org(1)));
+    expect(result).toMatchObject({ accounts: 4, created: 8, failed: 0, left: 0 });
+    expect(fake.state.stackInstances('bedrock-baseline').filter(i => i.account === DEEP).map(i => i.organizationalUnitId)).toEqual([GRANDCHILD, GRANDCHILD]);
+    expect(overrides('666666666666')).toEqual([]);
+    // MaxResults 1: OU has two child OUs (two pages), CHILD, GRANDCHILD and the empty OU one page each
+    expect(orgCalls('ListOrganizationalUnitsForParent')).toBe(5);
+  });
+
+  test('near the deadline the run stops before the next account and reports how many are left', async () => {
+    let remaining = RECONCILE_RESERVE_MS + 10_000;
+    const sleeps: number[] = [];
+    const ctx = context(settings(), org(), sleeps, { remainingMs: () => remaining });
+    const originalSleep = ctx.sleep;
+    const run = reconcile({ ...ctx, sleep: async ms => { remaining = RECONCILE_RESERVE_MS - 1; await originalSleep(ms); } });
+    const result = await run;
+    expect(result).toMatchObject({ accounts: 2, left: 2, failed: 0 });
+  });
+});
