@@ -59,7 +59,9 @@ export function organizationsReader(client: OrganizationsClient, accountsPageSiz
       };
     },
     listOrganizationalUnitsForParent: async (parentId, nextToken) => {
-      const out = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: nextToken, MaxResults: accountsPageSize }));
+      const out = await client.send(new ListOrganizationalUnitsForParentCommand({
+        ParentId: parentId, NextToken: nextToken, MaxResults: accountsPageSize,
+      }));
       return { items: (out.OrganizationalUnits ?? []).map(u => u.Id ?? '').filter(Boolean), nextToken: out.NextToken };
     },
     parentOf: async childId => {

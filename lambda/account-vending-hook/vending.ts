@@ -382,7 +382,14 @@ export async function onManagedAccountEvent(event: ManagedAccountEvent, ctx: Ven
       if (skipped) {
         ctx.log('INFO', 'account not under the stack set\'s targets', { stackSetName: stackSet.stackSetName, accountId: target.accountId, reason: skipped });
         results.push({
-          stackSetName: stackSet.stackSetName, accountId: target.accountId, created: [], updated: [], retried: [], unchanged: [], operationIds: [], skipped,
+          stackSetName: stackSet.stackSetName,
+          accountId: target.accountId,
+          skipped,
+          created: [],
+          updated: [],
+          retried: [],
+          unchanged: [],
+          operationIds: [],
         });
         continue;
       }
@@ -416,7 +423,8 @@ async function listInstances(ctx: VendingContext, stackSet: VendedStackSet): Pro
 }
 
 /** Pages through an Organizations list with the retry policy. */
-async function allOf<T>(ctx: VendingContext, operation: string, read: (token?: string) => Promise<{ items: readonly T[]; nextToken?: string }>): Promise<T[]> {
+async function allOf<T>(ctx: VendingContext, operation: string,
+  read: (token?: string) => Promise<{ items: readonly T[]; nextToken?: string }>): Promise<T[]> {
   const { items } = await collectPages(operation, async token => {
     const page = await withLoggedRetry(() => read(token), operation, ctx.retry, ctx.log);
     return { items: page.items, next: page.nextToken };

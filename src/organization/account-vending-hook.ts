@@ -279,7 +279,8 @@ export class AccountVendingHook extends Construct {
     const policy = role.node.findChild('DefaultPolicy');
     const delegated = stackSets.some(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.DELEGATED_ADMIN);
     // SELF is refused outside the management account (constructor): with a SELF stack set, this stack is the management account
-    const managementAccount = management ?? (stackSets.some(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.SELF) ? stack.account : undefined);
+    const anySelf = stackSets.some(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.SELF);
+    const managementAccount = management ?? (anySelf ? stack.account : undefined);
     const stackSetArns = stackSets.map(s => {
       // a delegated administrator's stack sets "are created in the management account" ([model] CreateStackSetInput.CallAs)
       const owner = (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.DELEGATED_ADMIN ? managementAccount ?? '*' : stack.account;

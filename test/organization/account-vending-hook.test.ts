@@ -244,7 +244,8 @@ describe('checks', () => {
 
   test('STRICT allows a count of tolerance + 1; SOFT (the hook\'s default) any count', () => {
     const strict = StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE;
-    expect(() => hookIn({ ...BASE, operationPreferences: { concurrencyMode: strict, maxConcurrentCount: 4, failureToleranceCount: 3 } })).not.toThrow();
+    const allowed = { concurrencyMode: strict, maxConcurrentCount: 4, failureToleranceCount: 3 };
+    expect(() => hookIn({ ...BASE, operationPreferences: allowed })).not.toThrow();
     expect(() => hookIn({ ...BASE, operationPreferences: { maxConcurrentCount: 20, failureToleranceCount: 0 } })).not.toThrow();
   });
 

@@ -128,7 +128,10 @@ test('UsePreviousValue keeps an override; a list without a key sets it back to t
   fake.state.createStackSet({ name: 'baseline', organizationalUnitIds: [OU], parameters: { CostCenter: 'none', Owner: 'x' }, organization: { [A]: OU } });
   await create({ ParameterOverrides: [{ ParameterKey: 'CostCenter', ParameterValue: 'claims' }, { ParameterKey: 'Owner', ParameterValue: 'me' }] });
   const update = (ParameterOverrides: object[], OperationId: string) => cfn.send(new UpdateStackInstancesCommand({
-    StackSetName: 'baseline', Regions: ['us-east-1'], OperationId, ParameterOverrides,
+    StackSetName: 'baseline',
+    Regions: ['us-east-1'],
+    OperationId,
+    ParameterOverrides,
     DeploymentTargets: { OrganizationalUnitIds: [OU], Accounts: [A], AccountFilterType: 'INTERSECTION' },
   }));
   await update([{ ParameterKey: 'Owner', UsePreviousValue: true }], 'op-2');

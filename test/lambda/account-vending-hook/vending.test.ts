@@ -64,7 +64,8 @@ function settings(overrides: Partial<AccountVendingSettings> = {}): AccountVendi
   };
 }
 
-function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = [], extra: Partial<VendingContext> = {}): VendingContext {
+function context(s: AccountVendingSettings = settings(), org?: OrganizationsReader, sleeps: number[] = [],
+  extra: Partial<VendingContext> = {}): VendingContext {
   const sleep = async (ms: number) => { sleeps.push(ms); };
   return { cfnFor, org, settings: s, retry: { maxAttempts: 2, sleep: async () => undefined }, log: silentLogger, sleep, ...extra };
 }
@@ -378,8 +379,10 @@ describe('reconcile walks the OU tree (finding 5)', () => {
     fake.state.addOrganizationAccount({ id: DEEP, parentId: GRANDCHILD });
     fake.state.addOrganizationAccount({ id: '666666666666', parentId: 'ou-abcd-44444444' });
     fake.state.createStackSet({
-      name: 'bedrock-baseline', organizationalUnitIds: [OU], parameters: { CostCenter: 'none', MonthlyBudget: '0' },
-      organization: { [NEW]: OU, [OTHER]: OU, [THIRD]: OU, [DEEP]: GRANDCHILD, '666666666666': 'ou-abcd-44444444' },
+      name: 'bedrock-baseline',
+      organizationalUnitIds: [OU],
+      parameters: { CostCenter: 'none', MonthlyBudget: '0' },
+      organization: { [NEW]: OU, [OTHER]: OU, [THIRD]: OU, [DEEP]: GRANDCHILD, ['666666666666']: 'ou-abcd-44444444' },
     });
   });
 
