@@ -459,7 +459,8 @@ async function accountsToReconcile(ctx: VendingContext, cache: InvocationCache, 
     const targets = await cache.targetsOf(stackSet);
     for (const id of Object.keys(ctx.settings.parameters)) {
       const ou = [...(listed.get(id)?.values() ?? [])].find(i => i.organizationalUnitId)?.organizationalUnitId;
-      if (ou && targets.includes(ou)) accounts.set(id, ou);
+      // without Organizations only a target OU itself (or a root target, which holds every OU) can be confirmed
+      if (ou && (targets.includes(ou) || targets.some(t => t.startsWith('r-')))) accounts.set(id, ou);
       else ctx.log('WARN', 'configured account skipped: no instance in a target OU, and no Organizations reader to look further', { accountId: id, ou });
     }
   }
