@@ -1,11 +1,13 @@
-import { ListAccountsForParentCommand, ListTagsForResourceCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListParentsCommand, ListTagsForResourceCommand, OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 
 /**
  * What the hook reads from AWS Organizations, as an interface, and its implementation over the
  * Organizations SDK client (bundled with the handler like the CloudFormation client).
- * Both operations can be called "only from the organization's management account or by a member
+ * All four operations can be called "only from the organization's management account or by a member
  * account that is a delegated administrator" (Organizations API reference, ListTagsForResource and
- * ListAccountsForParent), which is why the hook runs in the management account.
+ * ListAccountsForParent, ListOrganizationalUnitsForParent, ListParents), which is why the hook runs in the management account.
  */
 
 /** One page of an Organizations list. */
@@ -28,6 +30,13 @@ export interface OrgAccount {
 export interface OrganizationsReader {
   /** ListAccountsForParent: the accounts directly in a root or OU (not in its child OUs). */
   listAccountsForParent(parentId: string, nextToken?: string): Promise<OrgPage<OrgAccount>>;
+  /** ListOrganizationalUnitsForParent: the OUs directly in a root or OU. */
+  listOrganizationalUnitsForParent(parentId: string, nextToken?: string): Promise<OrgPage<string>>;
+  /**
+   * ListParents of an OU: its parent's ID and whether that is the root. "In the current release, a
+   * child can have only a single parent" ([model] organizations.json `ListParents`), so the first one is read.
+   */
+  parentOf(childId: string): Promise<{ id: string; isRoot: boolean } | undefined>;
   /** ListTagsForResource of an account. */
   listAccountTags(accountId: string, nextToken?: string): Promise<OrgPage<{ key: string; value: string }>>;
 }
@@ -48,6 +57,25 @@ export function organizationsReader(client: OrganizationsClient, accountsPageSiz
         items: (out.Accounts ?? []).map(a => ({ id: a.Id ?? '', state: a.State ?? a.Status })),
         nextToken: out.NextToken,
       };
+    },
+    listOrganizationalUnitsForParent: async (parentId, nextToken) => {
+      const out = await client.send(new ListOrganizationalUnitsForParentCommand({
+        ParentId: parentId, NextToken: nextToken, MaxResults: accountsPageSize,
+      }));
+      return { items: (out.OrganizationalUnits ?? []).map(u => u.Id ?? '').filter(Boolean), nextToken: out.NextToken };
+    },
+    parentOf: async childId => {
+      // a single parent: one page; "always check the NextToken … even if you receive an empty result set" ([model]): follow it while empty
+      let token: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const out = await client.send(new ListParentsCommand({ ChildId: childId, NextToken: token }));
+        const parent = out.Parents?.[0];
+        // [model] organizations.json `ParentType`: ROOT | ORGANIZATIONAL_UNIT
+        if (parent?.Id) return { id: parent.Id, isRoot: parent.Type === 'ROOT' };
+        token = out.NextToken;
+        if (!token) return undefined;
+      }
+      return undefined;
     },
     listAccountTags: async (accountId, nextToken) => {
       const out = await client.send(new ListTagsForResourceCommand({ ResourceId: accountId, NextToken: nextToken }));

@@ -9,7 +9,7 @@
 export const ACCOUNT_VENDING_ENV = { settings: 'ACCOUNT_VENDING_SETTINGS' } as const;
 
 /** Bumped when the settings change shape; the handler refuses versions it does not know. */
-export const ACCOUNT_VENDING_SCHEMA_VERSION = 1;
+export const ACCOUNT_VENDING_SCHEMA_VERSION = 2;
 
 /** `action` of the scheduled event that reconciles every account. */
 export const RECONCILE_ACTION = 'reconcile';
@@ -25,8 +25,16 @@ export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
 /** One stack set the hook manages instances of. */
 export interface VendedStackSet {
   readonly stackSetName: string;
+  /** The Regions of the stack instances. */
   readonly regions: readonly string[];
   readonly callAs: StackSetCallAs;
+  /** The Region the stack set itself lives in (its administrator Region), where the StackSets API is called for it. */
+  readonly region: string;
+  /**
+   * The stack set's target OUs or root: accounts in them or in their descendants are vended, others
+   * are not. Absent: read from DescribeStackSet (`StackSet.OrganizationalUnitIds`).
+   */
+  readonly organizationalUnits?: readonly string[];
 }
 
 /** `StackSetOperationPreferences` as the API takes them ([model] cloudformation.json). */
@@ -62,6 +70,8 @@ export interface AccountVendingSettings {
 export const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 /** `Account`: `^[0-9]{12}$` ([model] cloudformation.json). */
 export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
+/** Region names (as `src/util/validation.ts` REGION_NAME). */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
 /** `OrganizationalUnitId` ([model] cloudformation.json): an OU or the organization root. */
 export const ORGANIZATIONAL_UNIT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 /**
@@ -84,6 +94,8 @@ export const MANAGED_ACCOUNT_EVENTS = {
 
 /** A Control Tower lifecycle event as EventBridge delivers it (only the fields read). */
 export interface ManagedAccountEvent {
+  /** EventBridge's event ID: the same for every delivery and retry of one event. */
+  readonly 'id'?: string;
   readonly 'source'?: string;
   readonly 'detail-type'?: string;
   readonly 'detail'?: {
@@ -124,6 +136,15 @@ export function parseAccountVendingSettings(json: string | undefined): AccountVe
     if (!STACK_SET_NAME.test(s.stackSetName)) throw new Error(`stack set name '${s.stackSetName}' must match ${STACK_SET_NAME.source}`);
     if (!Array.isArray(s.regions) || s.regions.length === 0) throw new Error(`stack set ${s.stackSetName} names no Region`);
     if (s.callAs !== 'SELF' && s.callAs !== 'DELEGATED_ADMIN') throw new Error(`stack set ${s.stackSetName}: callAs '${s.callAs}' is not SELF or DELEGATED_ADMIN`);
+    if (typeof s.region !== 'string' || !REGION_PATTERN.test(s.region)) throw new Error(`stack set ${s.stackSetName}: region '${s.region}' is not a Region name`);
+    if (s.organizationalUnits !== undefined) {
+      if (!Array.isArray(s.organizationalUnits) || s.organizationalUnits.length === 0) {
+        throw new Error(`stack set ${s.stackSetName}: organizationalUnits must name at least one OU or root when given`);
+      }
+      for (const ou of s.organizationalUnits) {
+        if (!ORGANIZATIONAL_UNIT_ID.test(ou)) throw new Error(`stack set ${s.stackSetName}: '${ou}' is not an OU or root ID`);
+      }
+    }
   }
   for (const account of Object.keys(settings.parameters ?? {})) {
     if (!ACCOUNT_ID_PATTERN.test(account)) throw new Error(`parameters: '${account}' is not a 12-digit account ID`);

@@ -50,6 +50,19 @@ export interface AccountVendingStackSet {
   readonly regions: string[];
   /** Whom the hook acts as. @default StackSetCallAs.SELF */
   readonly callAs?: StackSetCallAs;
+  /**
+   * The Region the stack set lives in (where it was created; the StackSets API is called there).
+   * The hook itself runs in the Control Tower home Region, where the lifecycle events arrive.
+   * @default - the hook's stack Region
+   */
+  readonly region?: string;
+  /**
+   * The stack set's target OUs or organization root: the hook acts on an account only when its OU
+   * is one of them or below one of them (CloudFormation deploys to "accounts within these OUs and
+   * their child OUs"). `OrganizationRollout.vendingStackSet` fills it in.
+   * @default - read from the stack set at run time (DescribeStackSet's OrganizationalUnitIds: the OUs of its deployment targets)
+   */
+  readonly organizationalUnits?: string[];
 }
 
 /**
@@ -118,9 +131,10 @@ export interface AccountVendingHookProps {
  * `callAs: DELEGATED_ADMIN`), in the Control Tower home Region. Two EventBridge rules send
  * `CreateManagedAccount` and `UpdateManagedAccount` events in the SUCCEEDED state to a function
  * that creates the account's missing instances (`DeploymentTargets`: its OU intersected with the
- * account) and updates instances whose overrides differ, with an `OperationId` derived from the
- * request, so that a replayed event changes nothing. A daily run reconciles every account under the
- * stack sets' OUs. Events that still fail after retries land in `deadLetterQueue`.
+ * account) and updates instances whose overrides differ or whose last operation failed, with an
+ * `OperationId` derived from the request and the instances' state, so that a replayed event changes
+ * nothing. Accounts outside a stack set's target OUs (and their descendants) are left alone. A daily
+ * run reconciles every account under the stack sets' OUs. Events that still fail after retries land in `deadLetterQueue`.
  */
 export class AccountVendingHook extends Construct {
   /** The function that vends accounts. */
@@ -141,7 +155,7 @@ export class AccountVendingHook extends Construct {
     const tagMapping = props.parametersFromAccountTags ?? {};
     checkTagMapping(this, tagMapping);
     const preferences = props.operationPreferences ?? {};
-    checkPreferences(this, preferences);
+    checkPreferences(this, preferences, StackSetConcurrencyMode.SOFT_FAILURE_TOLERANCE);
     const schedule = props.reconcileSchedule ?? 'rate(1 day)';
     const scheduleProblem = recurringScheduleProblem(schedule);
     if (scheduleProblem) throw propError(this, 'reconcileSchedule', scheduleProblem);
@@ -155,7 +169,13 @@ export class AccountVendingHook extends Construct {
 
     const settings: AccountVendingSettings = {
       schemaVersion: ACCOUNT_VENDING_SCHEMA_VERSION,
-      stackSets: props.stackSets.map(s => ({ stackSetName: s.stackSetName, regions: [...s.regions], callAs: s.callAs ?? StackSetCallAs.SELF })),
+      stackSets: props.stackSets.map(s => ({
+        stackSetName: s.stackSetName,
+        regions: [...s.regions],
+        callAs: s.callAs ?? StackSetCallAs.SELF,
+        region: s.region ?? stack.region,
+        ...(s.organizationalUnits !== undefined ? { organizationalUnits: [...s.organizationalUnits] } : {}),
+      })),
       parameters,
       parametersFromAccountTags: tagMapping,
       operationPreferences: {
@@ -248,16 +268,23 @@ export class AccountVendingHook extends Construct {
   /**
    * Least privilege, per the Service Authorization Reference: the StackSets actions need only the
    * `stackset` resource (`arn:<p>:cloudformation:<Region>:<account>:stackset/<name>:<id>`;
-   * `stackset-target` and `type` are optional for Create/UpdateStackInstances). The stack set ID is
-   * generated, hence `:*`. Organizations ARNs carry the organization ID, unknown at synth.
+   * `stackset-target` and `type` are optional for Create/UpdateStackInstances), in the stack set's
+   * Region. The stack set ID is generated, hence `:*`. Organizations ARNs carry the organization ID,
+   * unknown at synth, and the MANAGEMENT account's ID (`arn:<p>:organizations::<management>:ou/o-…/ou-…`):
+   * when that account is not known (no `ManagementAccount`, and this stack is a delegated
+   * administrator's) the account is `*`.
    */
   private allow(role: iam.Role, stackSets: readonly AccountVendingStackSet[], management: string | undefined, readTags: boolean): void {
     const stack = Stack.of(this);
     const policy = role.node.findChild('DefaultPolicy');
+    const delegated = stackSets.some(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.DELEGATED_ADMIN);
+    // SELF is refused outside the management account (constructor): with a SELF stack set, this stack is the management account
+    const anySelf = stackSets.some(s => (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.SELF);
+    const managementAccount = management ?? (anySelf ? stack.account : undefined);
     const stackSetArns = stackSets.map(s => {
       // a delegated administrator's stack sets "are created in the management account" ([model] CreateStackSetInput.CallAs)
-      const owner = (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.DELEGATED_ADMIN ? management ?? '*' : stack.account;
-      return `arn:${stack.partition}:cloudformation:${stack.region}:${owner}:stackset/${s.stackSetName}:*`;
+      const owner = (s.callAs ?? StackSetCallAs.SELF) === StackSetCallAs.DELEGATED_ADMIN ? managementAccount ?? '*' : stack.account;
+      return `arn:${stack.partition}:cloudformation:${s.region ?? stack.region}:${owner}:stackset/${s.stackSetName}:*`;
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageStackInstancesOfNamedStackSets',
@@ -270,18 +297,39 @@ export class AccountVendingHook extends Construct {
       ],
       resources: stackSetArns,
     }));
-    for (const arn of stackSetArns) {
+    for (const arn of new Set(stackSetArns)) {
       acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
-        'A stack set ARN ends in an ID CloudFormation generates (stackset/<name>:<id>); the name is fixed, the ID is not known at synth.',
+        'A stack set ARN ends in an ID CloudFormation generates (stackset/<name>:<id>); the name is fixed, the ID is not known at synth'
+        + (arn.includes(':*:stackset/') ? '; a delegated administrator\'s stack set is the management account\'s, which is not known here (ManagementAccount not set).' : '.'),
         `Resource::${arn}`);
     }
-    const orgAccount = management ?? stack.account;
+    if (delegated) {
+      // "Make sure your delegated administrators have organizations:ListDelegatedAdministrators permissions"
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html); the action has no resource type
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ListDelegatedAdministratorsForStackSets',
+        actions: ['organizations:ListDelegatedAdministrators'],
+        resources: ['*'],
+      }));
+      acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
+        'organizations:ListDelegatedAdministrators has no resource type (Service Authorization Reference); CloudFormation requires it of a StackSets '
+        + 'delegated administrator (stacksets-orgs-delegated-admin.html).',
+        'Resource::*');
+    }
+    const orgAccount = managementAccount ?? '*';
     const orgArn = (resource: string) => `arn:${stack.partition}:organizations::${orgAccount}:${resource}`;
-    const listing = [orgArn('ou/o-*/ou-*'), orgArn('root/o-*/r-*')];
+    const ous = orgArn('ou/o-*/ou-*');
+    const roots = orgArn('root/o-*/r-*');
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListAccountsOfOrganizationalUnits',
-      actions: ['organizations:ListAccountsForParent'],
-      resources: listing,
+      sid: 'ListAccountsAndOrganizationalUnitsOfParents',
+      actions: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+      resources: [ous, roots],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      // ListParents of an OU (the handler walks up from the event's OU; it never asks for an account's parent)
+      sid: 'ListParentsOfOrganizationalUnits',
+      actions: ['organizations:ListParents'],
+      resources: [ous],
     }));
     const accounts = orgArn('account/o-*/*');
     if (readTags) {
@@ -291,10 +339,12 @@ export class AccountVendingHook extends Construct {
         resources: [accounts],
       }));
     }
-    for (const arn of [...listing, ...(readTags ? [accounts] : [])]) {
+    for (const arn of [ous, roots, ...(readTags ? [accounts] : [])]) {
       acknowledgeNagFinding(policy, 'AwsSolutions-IAM5',
         'Organizations ARNs carry the organization ID (o-…), which the construct is not given, and the OUs and accounts are vended after deployment; '
-        + 'the ARNs are confined to this management account\'s organization.',
+        + (orgAccount === '*'
+          ? 'they carry the management account\'s ID too, which is not known here (a delegated administrator\'s stack without ManagementAccount): any account.'
+          : 'the ARNs are confined to this management account\'s organization.'),
         `Resource::${arn}`);
     }
   }

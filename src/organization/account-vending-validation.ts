@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
-  ACCOUNT_ID_PATTERN, PARAMETER_KEY, PARAMETER_VALUE_MAX_BYTES, STACK_SET_NAME, TAG_KEY_MAX,
+  ACCOUNT_ID_PATTERN, ORGANIZATIONAL_UNIT_ID, PARAMETER_KEY, PARAMETER_VALUE_MAX_BYTES, STACK_SET_NAME, TAG_KEY_MAX,
 } from '../contracts/account-vending';
 import { propError, REGION_NAME } from '../util/validation';
 
@@ -9,6 +9,8 @@ import { propError, REGION_NAME } from '../util/validation';
 interface StackSetLike {
   readonly stackSetName: string;
   readonly regions: readonly string[];
+  readonly region?: string;
+  readonly organizationalUnits?: readonly string[];
 }
 
 /** Operation preferences as the checks need them. */
@@ -17,6 +19,7 @@ interface PreferencesLike {
   readonly maxConcurrentPercentage?: number;
   readonly failureToleranceCount?: number;
   readonly failureTolerancePercentage?: number;
+  readonly concurrencyMode?: string;
 }
 
 const unresolved = (v: unknown) => Token.isUnresolved(v);
@@ -34,6 +37,17 @@ export function checkStackSets(scope: IConstruct, stackSets: readonly StackSetLi
       }
       if (seen.has(s.stackSetName)) throw propError(scope, `${prop}.stackSetName`, `'${s.stackSetName}' is named twice`);
       seen.add(s.stackSetName);
+    }
+    if (s.region !== undefined && !unresolved(s.region) && !REGION_NAME.test(s.region)) {
+      throw propError(scope, `${prop}.region`, `'${s.region}' is not a Region name (e.g. us-east-1)`);
+    }
+    if (s.organizationalUnits !== undefined && !unresolved(s.organizationalUnits)) {
+      if (s.organizationalUnits.length === 0) throw propError(scope, `${prop}.organizationalUnits`, 'must name at least one OU or the root when given');
+      s.organizationalUnits.forEach((ou, j) => {
+        if (!unresolved(ou) && !ORGANIZATIONAL_UNIT_ID.test(ou)) {
+          throw propError(scope, `${prop}.organizationalUnits[${j}]`, `'${ou}' must be an OU ID (ou-…) or the root ID (r-…): ${ORGANIZATIONAL_UNIT_ID.source}`);
+        }
+      });
     }
     if (unresolved(s.regions)) return;
     if (s.regions.length === 0) throw propError(scope, `${prop}.regions`, 'must name at least one Region');
@@ -77,9 +91,12 @@ export function checkTagMapping(scope: IConstruct, mapping: { [tagKey: string]: 
 /**
  * Operation preferences as StackSetOperationPreferences takes them ([model] cloudformation.json):
  * a count or a percentage, not both; MaxConcurrentCount ≥ 1, MaxConcurrentPercentage 1–100,
- * FailureToleranceCount ≥ 0, FailureTolerancePercentage 0–100.
+ * FailureToleranceCount ≥ 0, FailureTolerancePercentage 0–100; and "MaxConcurrentCount is at most one
+ * more than the FailureToleranceCount if you're using STRICT_FAILURE_TOLERANCE" ([model]
+ * `StackSetOperationPreferences.MaxConcurrentCount`), checked when both counts are literal.
+ * @param defaultMode the ConcurrencyMode the caller sends when `concurrencyMode` is not set
  */
-export function checkPreferences(scope: IConstruct, p: PreferencesLike): void {
+export function checkPreferences(scope: IConstruct, p: PreferencesLike, defaultMode: string = 'SOFT_FAILURE_TOLERANCE'): void {
   const prop = 'operationPreferences';
   if (p.maxConcurrentCount !== undefined && p.maxConcurrentPercentage !== undefined) {
     throw propError(scope, prop, 'may set maxConcurrentCount or maxConcurrentPercentage, not both');
@@ -87,7 +104,7 @@ export function checkPreferences(scope: IConstruct, p: PreferencesLike): void {
   if (p.failureToleranceCount !== undefined && p.failureTolerancePercentage !== undefined) {
     throw propError(scope, prop, 'may set failureToleranceCount or failureTolerancePercentage, not both');
   }
-  const range = (name: keyof PreferencesLike, min: number, max: number) => {
+  const range = (name: Exclude<keyof PreferencesLike, 'concurrencyMode'>, min: number, max: number) => {
     const v = p[name];
     if (v === undefined || unresolved(v)) return;
     if (!Number.isInteger(v) || v < min || v > max) throw propError(scope, `${prop}.${name}`, `must be an integer from ${min} to ${max} (got ${v})`);
@@ -96,4 +113,12 @@ export function checkPreferences(scope: IConstruct, p: PreferencesLike): void {
   range('maxConcurrentPercentage', 1, 100);
   range('failureToleranceCount', 0, Number.MAX_SAFE_INTEGER);
   range('failureTolerancePercentage', 0, 100);
+  const mode = p.concurrencyMode ?? defaultMode;
+  const count = p.maxConcurrentCount;
+  const tolerance = p.failureToleranceCount;
+  if (mode === 'STRICT_FAILURE_TOLERANCE' && count !== undefined && tolerance !== undefined && !unresolved(count) && !unresolved(tolerance)
+    && count > tolerance + 1) {
+    throw propError(scope, `${prop}.maxConcurrentCount`, `is ${count}; with STRICT_FAILURE_TOLERANCE${p.concurrencyMode === undefined ? ' (the default)' : ''} `
+      + `it may be at most failureToleranceCount + 1 (${tolerance + 1}): StackSetOperationPreferences.MaxConcurrentCount`);
+  }
 }

@@ -233,7 +233,10 @@ export class OrganizationRollout extends Construct {
 
   /** The stack set as `AccountVendingHook` takes it (per-account parameter overrides of vended accounts). */
   public get vendingStackSet(): AccountVendingStackSet {
-    return { stackSetName: this.stackSetName, regions: this.regions, callAs: this.callAs };
+    // the stack set's targets (the OUs of its instance groups), and its Region: the rollout's stack Region
+    const groups = (this.stackSet.stackInstancesGroup ?? []) as CfnStackSet.StackInstancesProperty[];
+    const organizationalUnits = groups.flatMap(g => ((g.deploymentTargets as CfnStackSet.DeploymentTargetsProperty).organizationalUnitIds ?? []));
+    return { stackSetName: this.stackSetName, regions: this.regions, callAs: this.callAs, region: Stack.of(this).region, organizationalUnits };
   }
 
   private checkRegions(regions: string[]): string[] {

@@ -6,6 +6,7 @@ import { ACCOUNT_VENDING_ENV, parseAccountVendingSettings, vendedAccountOf } fro
 import {
   AccountVendingHook, AccountVendingHookProps, StackSetCallAs, StackSetConcurrencyMode,
 } from '../../src/organization/account-vending-hook';
+import { checkPreferences } from '../../src/organization/account-vending-validation';
 import { ManagementAccount } from '../../src/util/management-account';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { expectNagClean } from '../support/nag';
@@ -20,9 +21,10 @@ const BASE: AccountVendingHookProps = {
   parameters: { [MEMBER]: { CostCenter: 'claims', MonthlyBudget: '500' } },
 };
 
-function hookIn(props: AccountVendingHookProps = BASE, account: string = MANAGEMENT, region = 'us-east-1'): { stack: Stack; hook: AccountVendingHook } {
+function hookIn(props: AccountVendingHookProps = BASE, account: string = MANAGEMENT, region = 'us-east-1',
+  management: string | null = MANAGEMENT): { stack: Stack; hook: AccountVendingHook } {
   const app = new App();
-  ManagementAccount.set(app, MANAGEMENT);
+  if (management) ManagementAccount.set(app, management);
   const stack = new Stack(app, 'Vending', { env: { account, region } });
   return { stack, hook: new AccountVendingHook(stack, 'Hook', props) };
 }
@@ -119,8 +121,8 @@ describe('settings (the contract)', () => {
     const raw = Object.values(fns)[0].Properties.Environment.Variables[ACCOUNT_VENDING_ENV.settings];
     const settings = parseAccountVendingSettings(typeof raw === 'string' ? raw : JSON.stringify(raw));
     expect(settings).toEqual({
-      schemaVersion: 1,
-      stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1', 'eu-west-1'], callAs: 'SELF' }],
+      schemaVersion: 2,
+      stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1', 'eu-west-1'], callAs: 'SELF', region: 'us-east-1' }],
       parameters: BASE.parameters,
       parametersFromAccountTags: { 'cost-center': 'CostCenter' },
       operationPreferences: { ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE', MaxConcurrentCount: 10, FailureTolerancePercentage: 10 },
@@ -146,14 +148,19 @@ describe('IAM', () => {
       ],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudformation:us-east-1:${MANAGEMENT}:stackset/bedrock-baseline:*`]] },
     });
-    expect(all.find(s => s.Sid === 'ListAccountsOfOrganizationalUnits')).toMatchObject({
-      Action: 'organizations:ListAccountsForParent',
+    expect(all.find(s => s.Sid === 'ListAccountsAndOrganizationalUnitsOfParents')).toMatchObject({
+      Action: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
       Resource: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:ou/o-*/ou-*`]] },
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:root/o-*/r-*`]] },
       ],
     });
+    expect(all.find(s => s.Sid === 'ListParentsOfOrganizationalUnits')).toMatchObject({
+      Action: 'organizations:ListParents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:organizations::${MANAGEMENT}:ou/o-*/ou-*`]] },
+    });
     expect(all.some(s => s.Sid === 'ReadAccountTags')).toBe(false);
+    expect(all.some(s => s.Sid === 'ListDelegatedAdministratorsForStackSets')).toBe(false);
     expect(all.every(s => s.Resource !== '*')).toBe(true);
   });
 
@@ -165,9 +172,39 @@ describe('IAM', () => {
     });
   });
 
-  test('a delegated administrator\'s stack sets are the management account\'s', () => {
+  test('a delegated administrator\'s stack sets are the management account\'s; it may list delegated administrators', () => {
     const { stack } = hookIn({ stackSets: [{ stackSetName: 'baseline', regions: ['us-east-1'], callAs: StackSetCallAs.DELEGATED_ADMIN }] }, '555566667777');
-    expect(JSON.stringify(statements(stack).find(s => s.Sid === 'ManageStackInstancesOfNamedStackSets'))).toContain(`${MANAGEMENT}:stackset/baseline:*`);
+    const all = statements(stack);
+    expect(JSON.stringify(all.find(s => s.Sid === 'ManageStackInstancesOfNamedStackSets'))).toContain(`${MANAGEMENT}:stackset/baseline:*`);
+    expect(all.find(s => s.Sid === 'ListDelegatedAdministratorsForStackSets')).toEqual({
+      Sid: 'ListDelegatedAdministratorsForStackSets', Effect: 'Allow', Action: 'organizations:ListDelegatedAdministrators', Resource: '*',
+    });
+    expect(JSON.stringify(all)).toContain(`:organizations::${MANAGEMENT}:ou/o-*/ou-*`);
+    expect(JSON.stringify(all)).not.toContain('555566667777');
+  });
+
+  test('a delegated administrator without a known management account: "*" for the account in Organizations and stack set ARNs, not its own', () => {
+    const { stack } = hookIn({
+      stackSets: [{ stackSetName: 'baseline', regions: ['us-east-1'], callAs: StackSetCallAs.DELEGATED_ADMIN }],
+      parametersFromAccountTags: { 'cost-center': 'CostCenter' },
+    }, '555566667777', 'us-east-1', null);
+    const text = JSON.stringify(statements(stack));
+    expect(text).not.toContain('555566667777');
+    for (const arn of [':organizations::*:ou/o-*/ou-*', ':organizations::*:root/o-*/r-*', ':organizations::*:account/o-*/*', ':cloudformation:us-east-1:*:stackset/baseline:*']) {
+      expect(text).toContain(arn);
+    }
+    expectNagClean(stack);
+  });
+
+  test('a stack set in another Region: its ARN names that Region', () => {
+    const { stack } = hookIn({ ...BASE, stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1'], region: 'eu-central-1' }] });
+    expect(JSON.stringify(statements(stack).find(s => s.Sid === 'ManageStackInstancesOfNamedStackSets')))
+      .toContain(`:cloudformation:eu-central-1:${MANAGEMENT}:stackset/bedrock-baseline:*`);
+    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { [ACCOUNT_VENDING_ENV.settings]: Match.anyValue() } } },
+    });
+    const raw = Object.values(fns)[0].Properties.Environment.Variables[ACCOUNT_VENDING_ENV.settings];
+    expect(parseAccountVendingSettings(typeof raw === 'string' ? raw : JSON.stringify(raw)).stackSets[0]).toMatchObject({ region: 'eu-central-1' });
   });
 });
 
@@ -189,6 +226,12 @@ describe('checks', () => {
     ['tag key', { parametersFromAccountTags: { 'aws:x': 'X' } }, /parametersFromAccountTags tag key 'aws:x'/],
     ['count and percentage', { operationPreferences: { maxConcurrentCount: 2, maxConcurrentPercentage: 10 } }, /operationPreferences may set maxConcurrentCount or/],
     ['percentage range', { operationPreferences: { failureTolerancePercentage: 101 } }, /operationPreferences\.failureTolerancePercentage must be an integer from 0 to 100/],
+    ['stack set Region', { stackSets: [{ stackSetName: 'ok', regions: ['us-east-1'], region: 'Frankfurt' }] }, /stackSets\[0\]\.region 'Frankfurt' is not a Region name/],
+    ['target OU', { stackSets: [{ stackSetName: 'ok', regions: ['us-east-1'], organizationalUnits: ['ou-1'] }] },
+      /stackSets\[0\]\.organizationalUnits\[0\] 'ou-1' must be an OU ID/],
+    ['STRICT concurrency over tolerance + 1', {
+      operationPreferences: { concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE, maxConcurrentCount: 5, failureToleranceCount: 3 },
+    }, /operationPreferences\.maxConcurrentCount is 5; with STRICT_FAILURE_TOLERANCE it may be at most failureToleranceCount \+ 1 \(4\)/],
     ['schedule', { reconcileSchedule: 'daily' }, /reconcileSchedule 'daily' must be an EventBridge Scheduler/],
     ['home Region', { controlTowerHomeRegion: 'eu-west-1' }, /controlTowerHomeRegion is eu-west-1, but the stack deploys to us-east-1/],
   ])('refuses a bad %s, naming path, prop and rule', (_what, change, message) => {
@@ -197,6 +240,20 @@ describe('checks', () => {
 
   test('SELF outside the management account is refused', () => {
     expect(() => hookIn(BASE, '555566667777')).toThrow(/stackSets use callAs SELF only in the management account \(999988887777\)/);
+  });
+
+  test('STRICT allows a count of tolerance + 1; SOFT (the hook\'s default) any count', () => {
+    const strict = StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE;
+    const allowed = { concurrencyMode: strict, maxConcurrentCount: 4, failureToleranceCount: 3 };
+    expect(() => hookIn({ ...BASE, operationPreferences: allowed })).not.toThrow();
+    expect(() => hookIn({ ...BASE, operationPreferences: { maxConcurrentCount: 20, failureToleranceCount: 0 } })).not.toThrow();
+  });
+
+  test('checkPreferences applies the caller\'s default mode (STRICT when that is the default)', () => {
+    const { stack } = hookIn();
+    expect(() => checkPreferences(stack, { maxConcurrentCount: 3, failureToleranceCount: 0 }, 'STRICT_FAILURE_TOLERANCE'))
+      .toThrow(/maxConcurrentCount is 3; with STRICT_FAILURE_TOLERANCE \(the default\) it may be at most failureToleranceCount \+ 1 \(1\)/);
+    expect(() => checkPreferences(stack, { maxConcurrentCount: 3, failureToleranceCount: 0 })).not.toThrow();
   });
 
   test('concurrency mode defaults to SOFT and can be STRICT', () => {

@@ -77,7 +77,9 @@ describe('OrganizationRollout: the stack set', () => {
   });
 
   test('the hook takes the stack set as it is', () => {
-    expect(rollout.vendingStackSet).toEqual({ stackSetName: rollout.stackSetName, regions: ['us-east-1', 'eu-west-1'], callAs: StackSetCallAs.SELF });
+    expect(rollout.vendingStackSet).toEqual({
+      stackSetName: rollout.stackSetName, regions: ['us-east-1', 'eu-west-1'], callAs: StackSetCallAs.SELF, region: 'us-east-1', organizationalUnits: OUS,
+    });
   });
 
   test('the prerequisites are named', () => {
@@ -106,7 +108,8 @@ describe('OrganizationRollout: choices', () => {
       retainStacksOnAccountRemoval: false,
       managedExecution: false,
       operationPreferences: {
-        maxConcurrentCount: 25,
+        // STRICT: "MaxConcurrentCount is at most one more than the FailureToleranceCount" ([model] StackSetOperationPreferences)
+        maxConcurrentCount: 3,
         failureToleranceCount: 2,
         concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE,
         regionConcurrency: StackSetRegionConcurrency.PARALLEL,
@@ -117,7 +120,7 @@ describe('OrganizationRollout: choices', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       ManagedExecution: { Active: false },
       OperationPreferences: {
-        MaxConcurrentCount: 25,
+        MaxConcurrentCount: 3,
         FailureToleranceCount: 2,
         ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE',
         RegionConcurrencyType: 'PARALLEL',

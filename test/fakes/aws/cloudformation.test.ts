@@ -105,3 +105,37 @@ test('ListStackInstances pages by MaxResults with a NextToken', async () => {
   expect(second.Summaries).toHaveLength(1);
   expect(second.NextToken).toBeUndefined();
 });
+
+test('an account seeded to fail leaves its instances OUTDATED/FAILED; a new OperationId retries them, the same one does nothing', async () => {
+  const set = fake.state.stackSet('baseline')!;
+  set.failingAccounts.add(A);
+  await create();
+  const failed = await cfn.send(new DescribeStackInstanceCommand({ StackSetName: 'baseline', StackInstanceAccount: A, StackInstanceRegion: 'us-east-1' }));
+  expect(failed.StackInstance).toMatchObject({ Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'FAILED' }, LastOperationId: 'op-1' });
+  expect(set.operations.get('op-1')!.status).toBe('FAILED');
+  const listed = await cfn.send(new ListStackInstancesCommand({ StackSetName: 'baseline' }));
+  expect(listed.Summaries!.map(s => s.Status)).toEqual(['OUTDATED', 'OUTDATED']);
+  set.failingAccounts.delete(A);
+  await create();
+  expect(fake.state.stackInstances('baseline').map(i => i.status)).toEqual(['OUTDATED', 'OUTDATED']);
+  await create({ OperationId: 'op-2' });
+  expect(fake.state.stackInstances('baseline').map(i => `${i.status}/${i.detailedStatus}/${i.lastOperationId}`))
+    .toEqual(['CURRENT/SUCCEEDED/op-2', 'CURRENT/SUCCEEDED/op-2']);
+});
+
+test('UsePreviousValue keeps an override; a list without a key sets it back to the stack set\'s value', async () => {
+  fake.reset();
+  fake.state.createStackSet({ name: 'baseline', organizationalUnitIds: [OU], parameters: { CostCenter: 'none', Owner: 'x' }, organization: { [A]: OU } });
+  await create({ ParameterOverrides: [{ ParameterKey: 'CostCenter', ParameterValue: 'claims' }, { ParameterKey: 'Owner', ParameterValue: 'me' }] });
+  const update = (ParameterOverrides: object[], OperationId: string) => cfn.send(new UpdateStackInstancesCommand({
+    StackSetName: 'baseline',
+    Regions: ['us-east-1'],
+    OperationId,
+    ParameterOverrides,
+    DeploymentTargets: { OrganizationalUnitIds: [OU], Accounts: [A], AccountFilterType: 'INTERSECTION' },
+  }));
+  await update([{ ParameterKey: 'Owner', UsePreviousValue: true }], 'op-2');
+  expect(fake.state.stackInstances('baseline')[0].overrides).toEqual({ Owner: 'me' });
+  await update([], 'op-3');
+  expect(fake.state.stackInstances('baseline')[0].overrides).toEqual({});
+});

@@ -1,5 +1,6 @@
 import {
-  ListAccountsForParentCommand, ListTagsForResourceCommand, OrganizationsClient, paginateListAccountsForParent,
+  ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListParentsCommand, ListTagsForResourceCommand, OrganizationsClient,
+  paginateListAccountsForParent,
 } from '@aws-sdk/client-organizations';
 import { AwsFake, startAwsFake } from './index';
 
@@ -76,4 +77,25 @@ test('only the management account and delegated administrators may list; without
 test('injected throttling answers TooManyRequestsException', async () => {
   fake.faults.throttle('organizations:*', { times: 1 });
   await expect(org.send(new ListTagsForResourceCommand({ ResourceId: B }))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+});
+
+test('ListOrganizationalUnitsForParent lists the OUs directly in a parent, paged; ListParents names an OU\'s or account\'s one parent', async () => {
+  const child = [...fake.state.organization!.units.values()].find(u => u.name === 'sandbox')!;
+  const grandchild = fake.state.addOrganizationalUnit('deep', { parentId: child.id });
+  fake.state.addOrganizationalUnit('second', { parentId: OU });
+  const first = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: OU, MaxResults: 1 }));
+  expect(first.OrganizationalUnits).toHaveLength(1);
+  const second = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: OU, MaxResults: 1, NextToken: first.NextToken }));
+  expect(second.NextToken).toBeUndefined();
+  expect([...first.OrganizationalUnits!, ...second.OrganizationalUnits!].map(u => u.Name).sort()).toEqual(['sandbox', 'second']);
+  expect(first.OrganizationalUnits![0].Arn).toMatch(new RegExp(`^arn:aws:organizations::${MANAGEMENT}:ou/o-exampleorg1/ou-`));
+  expect((await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-examp' }))).OrganizationalUnits!.map(u => u.Id)).toEqual([OU]);
+  await expect(org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-examp-99999999' }))).rejects.toMatchObject({ name: 'ParentNotFoundException' });
+
+  expect((await org.send(new ListParentsCommand({ ChildId: grandchild.id }))).Parents).toEqual([{ Id: child.id, Type: 'ORGANIZATIONAL_UNIT' }]);
+  expect((await org.send(new ListParentsCommand({ ChildId: OU }))).Parents).toEqual([{ Id: 'r-examp', Type: 'ROOT' }]);
+  expect((await org.send(new ListParentsCommand({ ChildId: C }))).Parents).toEqual([{ Id: child.id, Type: 'ORGANIZATIONAL_UNIT' }]);
+  await expect(org.send(new ListParentsCommand({ ChildId: '555555555555' }))).rejects.toMatchObject({ name: 'ChildNotFoundException' });
+  // a root is not a child ([model] ChildId pattern)
+  await expect(org.send(new ListParentsCommand({ ChildId: 'r-examp' }))).rejects.toMatchObject({ name: 'InvalidInputException' });
 });

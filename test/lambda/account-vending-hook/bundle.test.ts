@@ -15,8 +15,12 @@ const LATER = '222222222222';
 const OU = 'ou-abcd-l3zc8b3h';
 const SAMPLE = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'control-tower', 'create-managed-account.json'), 'utf8')).event;
 const SETTINGS: AccountVendingSettings = {
-  schemaVersion: 1,
-  stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1'], callAs: 'SELF' }],
+  schemaVersion: 2,
+  stackSets: [
+    { stackSetName: 'bedrock-baseline', regions: ['us-east-1'], callAs: 'SELF', region: 'us-east-1' },
+    // a stack set of a rollout in another Region: the bundle calls CloudFormation there with its own client
+    { stackSetName: 'regional-baseline', regions: ['us-east-1'], callAs: 'SELF', region: 'eu-west-1', organizationalUnits: ['r-abcd'] },
+  ],
   parameters: { [ACCOUNT]: { CostCenter: 'claims' } },
   parametersFromAccountTags: { 'cost-center': 'CostCenter', 'budget': 'MonthlyBudget' },
   reconcilePaceMs: 0,
@@ -44,25 +48,30 @@ beforeEach(() => {
     parameters: { CostCenter: 'none', MonthlyBudget: '0' },
     organization: { [ACCOUNT]: OU, [LATER]: OU },
   });
+  fake.state.createStackSet({ name: 'regional-baseline', region: 'eu-west-1', parameters: { CostCenter: 'none', MonthlyBudget: '0' }, organization: { [ACCOUNT]: OU, [LATER]: OU } });
 });
 
 test('AWS\'s CreateManagedAccount sample creates the account\'s instance with its tag-mapped parameters; the replay writes nothing', async () => {
   const first = await bundle.handler(SAMPLE);
-  expect(first).toMatchObject({ results: [{ created: ['us-east-1'] }] });
+  expect(first).toMatchObject({ results: [{ created: ['us-east-1'] }, { created: ['us-east-1'] }] });
+  expect(bundle.fake.state.stackInstances('regional-baseline', 'eu-west-1')).toMatchObject([{ account: ACCOUNT }]);
+  expect(bundle.fake.calls.count({ operation: 'CreateStackInstances', region: 'eu-west-1' })).toBe(1);
   expect(bundle.fake.state.stackInstances('bedrock-baseline')).toMatchObject([
     { account: ACCOUNT, overrides: { CostCenter: 'claims', MonthlyBudget: '250' } },
   ]);
   // the bundled Organizations client read the tags page by page (one tag a page)
-  expect(bundle.fake.calls.count({ service: 'organizations', operation: 'ListTagsForResource' })).toBe(2);
+  expect(bundle.fake.calls.count({ service: 'organizations', operation: 'ListTagsForResource' })).toBe(4);
   await bundle.handler(SAMPLE);
-  expect(bundle.fake.calls.count({ operation: 'CreateStackInstances' })).toBe(1);
+  expect(bundle.fake.calls.count({ operation: 'CreateStackInstances' })).toBe(2);
 });
 
 test('the scheduled reconcile lists the OU\'s accounts through Organizations and vends the one without an instance', async () => {
   await bundle.handler(SAMPLE);
   bundle.fake.state.addOrganizationAccount({ id: LATER, parentId: OU, tags: { 'cost-center': 'marketing' } });
   const result = await bundle.handler({ action: RECONCILE_ACTION });
-  expect(result).toEqual({ accounts: 2, created: 1, updated: 0, failed: 0 });
+  expect(result).toEqual({ accounts: 4, created: 2, updated: 0, retried: 0, failed: 0, left: 0, stackSetsLeft: 0 });
   expect(bundle.fake.state.stackInstances('bedrock-baseline').find(i => i.account === LATER)).toMatchObject({ overrides: { CostCenter: 'marketing' } });
-  expect(bundle.fake.calls.count({ service: 'organizations', operation: 'ListAccountsForParent', outcome: 'ok' })).toBe(1);
+  // bedrock-baseline: OU; regional-baseline: the root and OU (the tree walk, ListOrganizationalUnitsForParent)
+  expect(bundle.fake.calls.count({ service: 'organizations', operation: 'ListAccountsForParent', outcome: 'ok' })).toBe(3);
+  expect(bundle.fake.calls.count({ service: 'organizations', operation: 'ListOrganizationalUnitsForParent', outcome: 'ok' })).toBe(3);
 });

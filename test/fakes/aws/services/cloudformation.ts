@@ -79,7 +79,7 @@ function applyOverrides(current: Record<string, string>, overrides: readonly Par
  * request is `OperationIdAlreadyExistsException`; while an operation runs, another is refused with
  * `OperationInProgressException` (the default, without managed execution).
  */
-function runOperation(set: StoredStackSet, action: 'CREATE' | 'UPDATE', input: InstancesInput, apply: (id: string) => void): { OperationId: string } {
+function runOperation(set: StoredStackSet, action: 'CREATE' | 'UPDATE', input: InstancesInput, apply: (id: string) => boolean): { OperationId: string } {
   const id = input.OperationId ?? randomUUID();
   const { OperationId: _ignored, ...request } = input;
   const fingerprint = createHash('sha256').update(JSON.stringify([action, request])).digest('hex');
@@ -95,6 +95,16 @@ function runOperation(set: StoredStackSet, action: 'CREATE' | 'UPDATE', input: I
   return { OperationId: id };
 }
 
+/**
+ * An instance's status after an operation on it: CURRENT/SUCCEEDED, or, for an account seeded to fail,
+ * OUTDATED/FAILED ("FAILED: The operation in the specified account and Region failed", [model]
+ * `StackInstanceComprehensiveStatus.DetailedStatus`; OUTDATED: "The stack isn't currently up to date
+ * with the StackSet", [model] `StackInstanceSummary.Status`).
+ */
+function outcome(set: StoredStackSet, account: string): Pick<StoredStackInstance, 'status' | 'detailedStatus'> {
+  return set.failingAccounts.has(account) ? { status: 'OUTDATED', detailedStatus: 'FAILED' } : { status: 'CURRENT', detailedStatus: 'SUCCEEDED' };
+}
+
 function toInstance(set: StoredStackSet, i: StoredStackInstance): StackInstance {
   return {
     StackSetId: set.id,
@@ -102,8 +112,8 @@ function toInstance(set: StoredStackSet, i: StoredStackInstance): StackInstance 
     Account: i.account,
     StackId: i.stackId,
     ParameterOverrides: Object.entries(i.overrides).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
-    Status: 'CURRENT',
-    StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+    Status: i.status,
+    StackInstanceStatus: { DetailedStatus: i.detailedStatus },
     OrganizationalUnitId: i.organizationalUnitId,
     LastOperationId: i.lastOperationId,
   };
@@ -170,6 +180,7 @@ export function cloudFormationService(): ServiceDefinition {
         checkOverrides(set, input.ParameterOverrides);
         const targets = targetAccounts(set, input, 'Create');
         return runOperation(set, 'CREATE', input, id => {
+          let failed = false;
           for (const t of targets) {
             for (const region of input.Regions ?? []) {
               const key = instanceKey(t.account, region);
@@ -183,9 +194,12 @@ export function cloudFormationService(): ServiceDefinition {
                 stackId: existing?.stackId ?? `arn:${ctx.partition}:cloudformation:${region}:${t.account}:stack/StackSet-${set.options.name}-${randomUUID()}/${randomUUID()}`,
                 overrides,
                 lastOperationId: id,
+                ...outcome(set, t.account),
               });
+              failed ||= set.failingAccounts.has(t.account);
             }
           }
+          return failed;
         });
       }),
       UpdateStackInstances: operation((input: UpdateStackInstancesInput, ctx) => {
@@ -201,14 +215,18 @@ export function cloudFormationService(): ServiceDefinition {
           }
         }
         return runOperation(set, 'UPDATE', input, id => {
+          let failed = false;
           for (const t of targets) {
             for (const region of input.Regions ?? []) {
               const instance = set.instances.get(instanceKey(t.account, region));
               if (!instance) continue;
               if (input.ParameterOverrides) instance.overrides = applyOverrides(instance.overrides, input.ParameterOverrides);
               instance.lastOperationId = id;
+              Object.assign(instance, outcome(set, t.account));
+              failed ||= set.failingAccounts.has(t.account);
             }
           }
+          return failed;
         });
       }),
     },

@@ -1,5 +1,6 @@
 import type {
-  Account, ListAccountsForParentRequest, ListAccountsForParentResponse, ListTagsForResourceRequest, ListTagsForResourceResponse, Tag,
+  Account, ListAccountsForParentRequest, ListAccountsForParentResponse, ListOrganizationalUnitsForParentRequest,
+  ListOrganizationalUnitsForParentResponse, ListParentsRequest, ListParentsResponse, ListTagsForResourceRequest, ListTagsForResourceResponse, Tag,
 } from '@aws-sdk/client-organizations';
 import { continueAfter, encodeToken, fingerprint, pageAfter } from '../paging';
 import { operation, RequestContext, ServiceDefinition } from '../service-definition';
@@ -48,7 +49,7 @@ function toAccount(org: StoredOrganization, a: StoredOrganizationAccount): Accou
 
 /**
  * The AWS Organizations fake (json 1.1, a global service: every Region's requests reach the one
- * organization): ListAccountsForParent and ListTagsForResource, paged with opaque NextTokens that
+ * organization): ListAccountsForParent, ListOrganizationalUnitsForParent, ListParents and ListTagsForResource, paged with opaque NextTokens that
  * belong to their request. Seeded with `fake.state.createOrganization()`, `addOrganizationalUnit()`,
  * `addOrganizationAccount()`, `tagOrganizationResource()`.
  */
@@ -76,6 +77,31 @@ export function organizationsService(): ServiceDefinition {
           Accounts: page.items.map(a => toAccount(org, a)),
           NextToken: page.next === undefined ? undefined : encodeToken({ after: page.next, request }),
         };
+      }),
+      ListOrganizationalUnitsForParent: operation((input: ListOrganizationalUnitsForParentRequest, ctx): ListOrganizationalUnitsForParentResponse => {
+        const org = organizationOf(ctx);
+        const parentId = input.ParentId!;
+        if (!org.isParent(parentId)) throw serviceError('ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
+        const request = fingerprint({ op: 'ListOrganizationalUnitsForParent', parentId });
+        const after = continueAfter(input.NextToken, request, invalidToken)?.after;
+        // only the OUs directly in the parent ([model]: "Lists the organizational units (OUs) in a parent organizational unit or root")
+        const all = [...org.units.values()].filter(u => u.parentId === parentId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const page = pageAfter(all, u => u.id, after, input.MaxResults ?? DEFAULT_ACCOUNTS_PAGE);
+        return {
+          OrganizationalUnits: page.items.map(u => ({ Id: u.id, Arn: org.unitArn(u.id), Name: u.name })),
+          NextToken: page.next === undefined ? undefined : encodeToken({ after: page.next, request }),
+        };
+      }),
+      ListParents: operation((input: ListParentsRequest, ctx): ListParentsResponse => {
+        const org = organizationOf(ctx);
+        const childId = input.ChildId!;
+        // ChildId is an account or an OU ([model] `ChildId` pattern; "Don't specify a root"): the pattern check answers a root
+        const parentId = org.accounts.get(childId)?.parentId ?? org.units.get(childId)?.parentId;
+        if (parentId === undefined) {
+          throw serviceError('ChildNotFoundException', 'We can\'t find an organizational unit (OU) or AWS account with the ChildId that you specified.');
+        }
+        // "In the current release, a child can have only a single parent" ([model] ListParents): one page, one parent
+        return { Parents: [{ Id: parentId, Type: parentId === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] };
       }),
       ListTagsForResource: operation((input: ListTagsForResourceRequest, ctx): ListTagsForResourceResponse => {
         const org = organizationOf(ctx);

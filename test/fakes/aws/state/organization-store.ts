@@ -111,6 +111,11 @@ export class StoredOrganization {
     this.tags.set(resourceId, current);
   }
 
+  /** The OU's ARN ([model] `OrganizationalUnitArn`). */
+  public unitArn(ouId: string): string {
+    return `arn:aws:organizations::${this.managementAccountId}:ou/${this.id}/${ouId}`;
+  }
+
   /** The account's ARN ([model] `AccountArn`). */
   public accountArn(accountId: string): string {
     return `arn:aws:organizations::${this.managementAccountId}:account/${this.id}/${accountId}`;

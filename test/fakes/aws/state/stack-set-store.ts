@@ -27,6 +27,10 @@ export interface StoredStackInstance {
   readonly stackId: string;
   overrides: Record<string, string>;
   lastOperationId: string;
+  /** CURRENT | OUTDATED | INOPERABLE ([model] cloudformation.json `StackInstanceStatus`). */
+  status: 'CURRENT' | 'OUTDATED' | 'INOPERABLE';
+  /** [model] cloudformation.json `StackInstanceDetailedStatus` (the values the fake produces or tests seed). */
+  detailedStatus: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'INOPERABLE' | 'SKIPPED_SUSPENDED_ACCOUNT' | 'FAILED_IMPORT';
 }
 
 /** One stack set operation. */
@@ -35,9 +39,9 @@ export interface StoredStackSetOperation {
   readonly action: 'CREATE' | 'UPDATE';
   /** The request it came from, to tell a retry from a reuse of the ID. */
   readonly fingerprint: string;
-  status: 'RUNNING' | 'SUCCEEDED';
-  /** Applies the operation's changes (run at once, or when a held operation finishes). */
-  apply?: () => void;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  /** Applies the operation's changes (run at once, or when a held operation finishes); true when an instance failed. */
+  apply?: () => boolean;
 }
 
 /** A stack set with its instances and operations. */
@@ -48,6 +52,11 @@ export class StoredStackSet {
   public readonly operations = new Map<string, StoredStackSetOperation>();
   /** While true, new operations stay RUNNING until `finishOperations()`. */
   public holdOperations = false;
+  /**
+   * Accounts whose stack operations fail: their instances are left OUTDATED with DetailedStatus FAILED
+   * (the instance exists, its overrides are recorded; the stack did not deploy), and the operation is FAILED.
+   */
+  public readonly failingAccounts = new Set<string>();
 
   constructor(public readonly options: CreateStackSetOptions & { region: string; accountId: string; partition: string }) {
     this.id = `${options.name}:${randomUUID()}`;
@@ -63,9 +72,9 @@ export class StoredStackSet {
   public finishOperations(): void {
     for (const op of this.operations.values()) {
       if (op.status !== 'RUNNING') continue;
-      op.apply?.();
+      const failed = op.apply?.() ?? false;
       op.apply = undefined;
-      op.status = 'SUCCEEDED';
+      op.status = failed ? 'FAILED' : 'SUCCEEDED';
     }
   }
 
