@@ -10,31 +10,14 @@ import {
 import { CostAttributionChecks } from '../../src';
 import { expectSchemaValid } from '../support/cfn-schema';
 import { controlTowerFindings } from '../support/control-tower';
+import { asUpdateManagedAccount, CREATE_MANAGED_ACCOUNT_SAMPLE, matchesEventPattern } from '../support/control-tower-events';
 import { expectNagClean } from '../support/nag';
 import { templateFiles } from '../support/synth';
 
-/** AWS's CreateManagedAccount sample (https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html), IDs filled in. */
-const SAMPLE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'control-tower', 'create-managed-account.json'), 'utf8')).event;
+const SAMPLE = CREATE_MANAGED_ACCOUNT_SAMPLE;
 
-/** EventBridge's matching for the pattern forms the hook uses: literals in an array, objects field by field. */
-function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event[key];
-    if (Array.isArray(expected)) return actual !== undefined && expected.some((v) => v === actual);
-    if (typeof expected === 'object' && expected !== null) {
-      return typeof actual === 'object' && actual !== null && matches(expected as Record<string, unknown>, actual as Record<string, unknown>);
-    }
-    throw new Error(`pattern form not supported by this matcher: ${key}=${JSON.stringify(expected)}`);
-  });
-}
-
-/** The sample as an UpdateManagedAccount event (a create retried after an error is reported so). */
-function asUpdate(event: typeof SAMPLE, state = 'SUCCEEDED'): typeof SAMPLE {
-  const copy = JSON.parse(JSON.stringify(event));
-  copy.detail.eventName = 'UpdateManagedAccount';
-  copy.detail.serviceEventDetails = { updateManagedAccountStatus: { ...copy.detail.serviceEventDetails.createManagedAccountStatus, state } };
-  return copy;
-}
+const matches = matchesEventPattern;
+const asUpdate = asUpdateManagedAccount;
 
 describe('examples/organization', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-test-'));

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT_VENDING_ENV, parseAccountVendingSettings, vendedAccountOf } from '../../src/contracts/account-vending';
@@ -9,12 +7,12 @@ import {
 import { checkPreferences } from '../../src/organization/account-vending-validation';
 import { ManagementAccount } from '../../src/util/management-account';
 import { expectSchemaValid } from '../support/cfn-schema';
+import { asUpdateManagedAccount, CREATE_MANAGED_ACCOUNT_SAMPLE, matchesEventPattern } from '../support/control-tower-events';
 import { expectNagClean } from '../support/nag';
 
 const MANAGEMENT = '999988887777';
 const MEMBER = '111111111111';
-/** AWS's CreateManagedAccount sample (https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html), IDs filled in. */
-const SAMPLE = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'control-tower', 'create-managed-account.json'), 'utf8')).event;
+const SAMPLE = CREATE_MANAGED_ACCOUNT_SAMPLE;
 
 const BASE: AccountVendingHookProps = {
   stackSets: [{ stackSetName: 'bedrock-baseline', regions: ['us-east-1', 'eu-west-1'] }],
@@ -29,28 +27,8 @@ function hookIn(props: AccountVendingHookProps = BASE, account: string = MANAGEM
   return { stack, hook: new AccountVendingHook(stack, 'Hook', props) };
 }
 
-/**
- * EventBridge's matching for the pattern forms the hook uses (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html):
- * an array of literals matches a field equal to one of them; an object matches field by field; a
- * field the pattern names must be present.
- */
-function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event[key];
-    if (Array.isArray(expected)) return actual !== undefined && expected.some(v => v === actual);
-    if (typeof expected === 'object' && expected !== null) {
-      return typeof actual === 'object' && actual !== null && matches(expected as Record<string, unknown>, actual as Record<string, unknown>);
-    }
-    throw new Error(`pattern form not supported by this matcher: ${key}=${JSON.stringify(expected)}`);
-  });
-}
-
-function asUpdate(event: typeof SAMPLE, state = 'SUCCEEDED'): typeof SAMPLE {
-  const copy = JSON.parse(JSON.stringify(event));
-  copy.detail.eventName = 'UpdateManagedAccount';
-  copy.detail.serviceEventDetails = { updateManagedAccountStatus: { ...copy.detail.serviceEventDetails.createManagedAccountStatus, state } };
-  return copy;
-}
+const matches = matchesEventPattern;
+const asUpdate = asUpdateManagedAccount;
 
 describe('rules', () => {
   const { stack } = hookIn();
