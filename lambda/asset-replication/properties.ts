@@ -7,6 +7,7 @@
 import {
   ASSET_REPLICATION_SCHEMA_VERSION, assetBucketName, MAX_ASSET_BUCKET_PREFIX_LENGTH, MAX_OBJECT_KEY_BYTES,
 } from '../../src/contracts/asset-replication';
+import { REGION_NAME } from '../../src/contracts/region-name';
 import { InvalidPropertiesError, schemaVersionProblem } from '../shared/properties';
 
 export { ASSET_REPLICATION_SCHEMA_VERSION };
@@ -29,7 +30,6 @@ export interface ReplicationSpec {
 
 export { assetBucketName };
 
-const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 /** What a bucket name (3–63 characters) can hold; S3 judges the rest. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

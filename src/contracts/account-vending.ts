@@ -4,6 +4,7 @@
  * shape and schema version, the scheduled reconcile event, the fields read from Control Tower's
  * lifecycle events, and the AWS rules both sides check.
  */
+import { REGION_NAME } from './region-name';
 
 /** The environment variable holding the settings as JSON. */
 export const ACCOUNT_VENDING_ENV = { settings: 'ACCOUNT_VENDING_SETTINGS' } as const;
@@ -70,8 +71,8 @@ export interface AccountVendingSettings {
 export const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 /** `Account`: `^[0-9]{12}$` ([model] cloudformation.json). */
 export const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
-/** Region names (as `src/util/validation.ts` REGION_NAME). */
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
+/** Region names: the library's one shape (region-name.ts). */
+export const REGION_PATTERN = REGION_NAME;
 /** `OrganizationalUnitId` ([model] cloudformation.json): an OU or the organization root. */
 export const ORGANIZATIONAL_UNIT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 /**

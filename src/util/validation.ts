@@ -15,13 +15,8 @@ export function propError(scope: IConstruct, prop: string, rule: string): Error 
 /** A 12-digit AWS account ID. */
 export const ACCOUNT_ID = /^[0-9]{12}$/;
 
-/**
- * The shape of an AWS Region name: `<area>[-gov|-iso…]-<direction>-<n>`, e.g. `us-east-1`,
- * `ap-southeast-7`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. A shape, not a list, so that
- * Regions opened after this version of the library are accepted (`SURVEYED_REGIONS` in
- * region-guard.ts lists the Regions the library has checked its resource types in).
- */
-export const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
+/** The shape of an AWS Region name (src/contracts/region-name.ts, shared with the handlers). */
+export { REGION_NAME } from '../contracts/region-name';
 
 /** True when the value (string, number or list) carries an unresolved CDK token. */
 export function isToken(value: unknown): boolean {
